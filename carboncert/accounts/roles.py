@@ -1,0 +1,68 @@
+"""The programme's roles (SPEC §2) as data: one Django group each, with its permissions.
+
+Group names are these codes; labels are for people. Apps that add models add
+their permissions here, so one table says who may do what.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Role:
+    code: str
+    label: str
+    permissions: tuple[str, ...]  # "app_label.codename"
+
+
+CANDIDATE = "candidate"
+INSTITUTION = "institution"
+REVIEWER = "reviewer"
+TEACHER = "teacher"
+QUESTION_EDITOR = "question_editor"
+PROCTOR = "proctor"
+GRADER = "grader"
+ADMINISTRATOR = "administrator"
+
+_CATALOG_ALL = tuple(
+    f"catalog.{verb}_{model}"
+    for model in ("specialty", "level", "subject", "syllabusmodule", "knowledgepoint")
+    for verb in ("add", "change", "view")
+)
+_SITTINGS_ALL = tuple(
+    f"sittings.{verb}_{model}"
+    for model in ("sitting", "sittingdefaults", "calendaryear", "calendarday")
+    for verb in ("add", "change", "view")
+)
+
+ROLES = (
+    Role(CANDIDATE, _("考生"), ()),
+    Role(INSTITUTION, _("合作机构"), ("accounts.view_person", "accounts.add_person")),
+    Role(REVIEWER, _("审核员"), ("accounts.view_person", "accounts.view_institution")),
+    Role(TEACHER, _("师资"), ("catalog.view_subject", "catalog.view_knowledgepoint")),
+    Role(QUESTION_EDITOR, _("命题"), ("catalog.view_subject", "catalog.view_knowledgepoint")),
+    Role(PROCTOR, _("考场负责人"), ("sittings.view_sitting", "accounts.view_person")),
+    Role(GRADER, _("阅卷"), ("sittings.view_sitting",)),
+    Role(
+        ADMINISTRATOR,
+        _("管理员"),
+        _CATALOG_ALL
+        + _SITTINGS_ALL
+        + (
+            "accounts.add_institution",
+            "accounts.change_institution",
+            "accounts.view_institution",
+            "accounts.add_person",
+            "accounts.change_person",
+            "accounts.view_person",
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.view_user",
+            "audit.view_auditevent",
+        ),
+    ),
+)
+ROLE_BY_CODE = {role.code: role for role in ROLES}
+# Roles whose members work in the back office (Django admin) as staff.
+STAFF_ROLES = frozenset({REVIEWER, TEACHER, QUESTION_EDITOR, PROCTOR, GRADER, ADMINISTRATOR})

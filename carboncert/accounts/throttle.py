@@ -1,0 +1,39 @@
+"""Failed-login counters in the cache (Redis in production, shared by every app server).
+
+One mechanism for every login path: the portal login now, the exam login
+later. A counter per account and per client address; at the limit, logins
+are refused until the window passes, even with the right password, so that
+guessing stays slow.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _keys(scope: str, account: str, address: str) -> list[str]:
+    return [f"login-fail:{scope}:acct:{account.lower()}", f"login-fail:{scope}:addr:{address}"]
+
+
+def is_locked(scope: str, account: str, address: str) -> bool:
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return any((cache.get(key) or 0) >= limit for key in _keys(scope, account, address))
+
+
+def record_failure(scope: str, account: str, address: str) -> None:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    for key in _keys(scope, account, address):
+        # add() is atomic: only the first failure in a window sets the expiry.
+        if not cache.add(key, 1, window):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, window)
+
+
+def clear(scope: str, account: str) -> None:
+    cache.delete(f"login-fail:{scope}:acct:{account.lower()}")
+
+
+def client_address(request) -> str:
+    # Behind a proxy, REMOTE_ADDR is the proxy; the deploy sets the real address there.
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from carboncert.sittings.services import generate_sittings, refresh_all_timelines
+
+
+class Command(BaseCommand):
+    help = (
+        "Periodic sweep (run every few minutes from cron or Celery beat): make sure this and "
+        "next year's sittings exist and every timeline matches the current calendar."
+    )
+
+    def handle(self, *args, **options):
+        year = timezone.localdate().year
+        created = sum(g.created for y in (year, year + 1) for g in generate_sittings(y))
+        changed = refresh_all_timelines()
+        self.stdout.write(f"tick: {created} sittings created, {changed} timelines updated")
