@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.utils import translation
+
+
+class ProgrammeLanguageMiddleware:
+    """Simplified Chinese unless the visitor chose another language with the switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, which
+    puts an English-language browser into a half-translated programme; the
+    programme's language is Chinese, English is an explicit choice (a cookie).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        offered = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in offered else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
