@@ -220,8 +220,12 @@ class CalendarDay(models.Model):
 
     def clean(self):
         super().clean()
-        if self.day and self.calendar_year_id and self.day.year != self.calendar_year.year:
+        # In the admin's add form the year is not saved yet: read the object, not the id.
+        try:
+            year = self.calendar_year.year
+        except CalendarYear.DoesNotExist:
+            return
+        if self.day and year and self.day.year != year:
             raise ValidationError(
-                {"day": _("日期 %(day)s 不在 %(year)s 年内。") % {
-                    "day": self.day, "year": self.calendar_year.year}}
+                {"day": _("日期 %(day)s 不在 %(year)s 年内。") % {"day": self.day, "year": year}}
             )
