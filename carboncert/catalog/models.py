@@ -1,5 +1,5 @@
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -62,7 +62,10 @@ class Subject(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.specialty.name}（{self.level.name}）"
+        return gettext("%(specialty)s（%(level)s）") % {
+            "specialty": self.specialty.name,
+            "level": self.level.name,
+        }
 
 
 class KnowledgePoint(models.Model):
