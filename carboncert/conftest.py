@@ -50,7 +50,9 @@ _browser_skips: list[str] = []
 
 
 def chromium_path() -> str | None:
-    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
     return path if path and os.access(path, os.X_OK) else None
 
 
@@ -59,7 +61,9 @@ def browser():
     path = chromium_path()
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail("CI must run the browser tests, but no Chromium was found (apt-get install chromium)")
+            pytest.fail(
+                "CI must run the browser tests, but no Chromium was found (apt-get install chromium)"
+            )
         _browser_skips.append("chromium not found")
         pytest.skip("no Chromium on this machine (apt-get install chromium)")
     # Playwright's sync API runs an event loop in this thread; Django's ORM

@@ -25,7 +25,9 @@ class PersonAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         # Staff type a lower-case x as often as an upper-case one.
-        return super().get_search_results(request, queryset, idcard.normalize(search_term) or search_term)
+        return super().get_search_results(
+            request, queryset, idcard.normalize(search_term) or search_term
+        )
 
 
 @admin.register(User)

@@ -50,16 +50,16 @@ class Person(models.Model):
     def __str__(self):
         return f"{self.name}（{self.masked_id_number}）"
 
-    @property
-    def masked_id_number(self) -> str:
-        return idcard.mask(self.id_number)
-
     def save(self, *args, **kwargs):
         # Gender and birth date are facts of the number; they cannot disagree with it.
         self.id_number = idcard.normalize(self.id_number)
         self.gender = idcard.gender(self.id_number)
         self.birth_date = idcard.birth_date(self.id_number)
         super().save(*args, **kwargs)
+
+    @property
+    def masked_id_number(self) -> str:
+        return idcard.mask(self.id_number)
 
 
 class User(AbstractUser):

@@ -3,7 +3,8 @@
 One mechanism for every login path: the portal login now, the exam login
 later. A counter per account and per client address; at the limit, logins
 are refused until the window passes, even with the right password, so that
-guessing stays slow.
+guessing stays slow. The address limit is far higher than the account one:
+a whole exam room or institution often shares one public address.
 """
 
 from django.conf import settings
@@ -15,8 +16,10 @@ def _keys(scope: str, account: str, address: str) -> list[str]:
 
 
 def is_locked(scope: str, account: str, address: str) -> bool:
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return any((cache.get(key) or 0) >= limit for key in _keys(scope, account, address))
+    account_key, address_key = _keys(scope, account, address)
+    return (cache.get(account_key) or 0) >= settings.LOGIN_FAILURE_LIMIT or (
+        cache.get(address_key) or 0
+    ) >= settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
 
 
 def record_failure(scope: str, account: str, address: str) -> None:

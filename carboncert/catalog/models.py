@@ -10,14 +10,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self) -> str:
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name_zh
-
-    def __str__(self):
-        return self.name
 
 
 class Specialty(BilingualName):
@@ -109,7 +109,9 @@ class SyllabusModule(models.Model):
 
 class ModulePoint(models.Model):
     module = models.ForeignKey(SyllabusModule, on_delete=models.CASCADE)
-    point = models.ForeignKey(KnowledgePoint, verbose_name=_("考核知识点"), on_delete=models.PROTECT)
+    point = models.ForeignKey(
+        KnowledgePoint, verbose_name=_("考核知识点"), on_delete=models.PROTECT
+    )
     order = models.PositiveSmallIntegerField(_("顺序"))
 
     class Meta:

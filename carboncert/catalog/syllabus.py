@@ -123,7 +123,9 @@ def parse(syllabi: dict, programme: dict) -> Programme:
             points = tuple(str(p).strip() for p in m.get("points") or ())
             if not points:
                 problems.append(f"科目 {code} 的课程板块 {m.get('name')} 没有考核知识点")
-            modules.append(Module(name=str(m["name"]).strip(), weight=int(m["weight"]), points=points))
+            modules.append(
+                Module(name=str(m["name"]).strip(), weight=int(m["weight"]), points=points)
+            )
         if not modules:
             problems.append(f"科目 {code} 没有课程板块")
         names = [m.name for m in modules]

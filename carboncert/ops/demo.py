@@ -26,8 +26,13 @@ class DemoAccount:
     note: str = ""
 
 
-INSTITUTION = {"code": "bj-lvtan", "name": "北京绿碳职业技能培训学校", "contact_name": "刘洋",
-               "contact_phone": "010-6688 0001", "address": "北京市东城区示例路1号"}
+INSTITUTION = {
+    "code": "bj-lvtan",
+    "name": "北京绿碳职业技能培训学校",
+    "contact_name": "刘洋",
+    "contact_phone": "010-6688 0001",
+    "address": "北京市东城区示例路1号",
+}
 
 STAFF = [
     DemoAccount("admin", "王敏", roles.ADMINISTRATOR, "管理员（可进入管理后台）"),

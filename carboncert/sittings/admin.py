@@ -19,7 +19,9 @@ class SittingDefaultsAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        return redirect(reverse("admin:sittings_sittingdefaults_change", args=[SittingDefaults.load().pk]))
+        return redirect(
+            reverse("admin:sittings_sittingdefaults_change", args=[SittingDefaults.load().pk])
+        )
 
 
 @admin.register(Sitting)
@@ -96,7 +98,11 @@ class SittingAdmin(admin.ModelAdmin):
             messages.success(
                 request,
                 _("%(year)s年：新建%(created)s个考试批次，已存在%(kept)s个。")
-                % {"year": form.cleaned_data["year"], "created": created, "kept": len(results) - created},
+                % {
+                    "year": form.cleaned_data["year"],
+                    "created": created,
+                    "kept": len(results) - created,
+                },
             )
             for r in results:
                 for warning in r.warnings:
@@ -146,7 +152,9 @@ class CalendarYearAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         changed = services.calendar_changed(form.instance, by=request.user)
         if changed:
-            messages.info(request, _("已按新日历重新计算%(n)s个考试批次的时间表。") % {"n": changed})
+            messages.info(
+                request, _("已按新日历重新计算%(n)s个考试批次的时间表。") % {"n": changed}
+            )
 
     def delete_model(self, request, obj):
         services.delete_calendar_year(obj, by=request.user)

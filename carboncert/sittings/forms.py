@@ -23,7 +23,7 @@ class SittingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Sitting
-        fields = "__all__"
+        fields = ["date", "subjects", *Sitting.RULE_FIELDS]
 
     def clean(self):
         cleaned = super().clean()

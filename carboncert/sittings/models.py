@@ -26,15 +26,11 @@ class SittingRules(models.Model):
     earliest_hand_in_minutes = models.PositiveSmallIntegerField(
         _("开考后多少分钟方可交卷"), default=30
     )
-    registration_close_days = models.PositiveSmallIntegerField(
-        _("考前多少天截止报名"), default=7
-    )
+    registration_close_days = models.PositiveSmallIntegerField(_("考前多少天截止报名"), default=7)
     system_test_days_before = models.PositiveSmallIntegerField(
         _("考前多少天进行考前测试"), default=3
     )
-    results_workdays = models.PositiveSmallIntegerField(
-        _("考后多少个工作日公布成绩"), default=15
-    )
+    results_workdays = models.PositiveSmallIntegerField(_("考后多少个工作日公布成绩"), default=15)
     certificate_workdays = models.PositiveSmallIntegerField(
         _("考后多少个工作日颁发证书"), default=40
     )
@@ -204,9 +200,7 @@ class CalendarDay(models.Model):
         CalendarYear, verbose_name=_("年份"), on_delete=models.CASCADE, related_name="days"
     )
     day = models.DateField(_("日期"), unique=True)
-    is_workday = models.BooleanField(
-        _("上班"), help_text=_("勾选：调休上班日；不勾选：放假日。")
-    )
+    is_workday = models.BooleanField(_("上班"), help_text=_("勾选：调休上班日；不勾选：放假日。"))
     name = models.CharField(_("节日"), max_length=30, blank=True, help_text=_("例如：春节"))
 
     class Meta:

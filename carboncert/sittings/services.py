@@ -25,7 +25,9 @@ def working_calendar() -> WorkdayCalendar:
 
 
 def refresh_timeline(sitting: Sitting, calendar: WorkdayCalendar | None = None) -> Sitting:
-    timeline = compute_timeline(sitting.date, sitting.timeline_rules(), calendar or working_calendar())
+    timeline = compute_timeline(
+        sitting.date, sitting.timeline_rules(), calendar or working_calendar()
+    )
     sitting.registration_closes_at = timeline.registration_closes_at
     sitting.system_test_on = timeline.system_test_on
     sitting.check_in_at = timeline.check_in_at
@@ -122,7 +124,14 @@ def move_sitting(sitting: Sitting, new_date: datetime.date, by=None, reason: str
     sitting.date = new_date
     refresh_timeline(sitting, calendar)
     sitting.save()
-    record(by, "sittings.sitting.move", sitting, before={"date": before}, after={"date": new_date}, reason=reason)
+    record(
+        by,
+        "sittings.sitting.move",
+        sitting,
+        before={"date": before},
+        after={"date": new_date},
+        reason=reason,
+    )
     return date_warnings(new_date, calendar)
 
 
@@ -132,7 +141,9 @@ def save_rules(sitting: Sitting, by=None, reason: str = "") -> Sitting:
     old = Sitting.objects.filter(pk=sitting.pk).values(*Sitting.RULE_FIELDS).first() or {}
     refresh_timeline(sitting)
     sitting.save()
-    changed = {f: getattr(sitting, f) for f in Sitting.RULE_FIELDS if old.get(f) != getattr(sitting, f)}
+    changed = {
+        f: getattr(sitting, f) for f in Sitting.RULE_FIELDS if old.get(f) != getattr(sitting, f)
+    }
     if changed:
         record(
             by,

@@ -92,7 +92,9 @@ def date_warnings(day: date, calendar: WorkdayCalendar) -> list[str]:
         return [f"{missing.year}年节假日安排尚未录入，无法确认 {day:%Y-%m-%d} 是否为节假日。"]
     warnings = []
     if info.holiday:
-        warnings.append(f"{day:%Y-%m-%d} 在{info.holiday}法定假期内，考生和机构多在休假，建议改期。")
+        warnings.append(
+            f"{day:%Y-%m-%d} 在{info.holiday}法定假期内，考生和机构多在休假，建议改期。"
+        )
     if info.adjusted:
         warnings.append(f"{day:%Y-%m-%d} 是调休上班日，在职考生需要请假，建议改期。")
     return warnings

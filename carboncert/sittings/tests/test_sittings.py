@@ -126,7 +126,9 @@ def test_an_unknown_or_impossible_day_is_a_404(client, day):
 
 
 def test_the_admin_generates_and_is_warned(catalogue, admin_client):
-    response = admin_client.post(reverse("admin:sittings_sitting_generate"), {"year": 2026}, follow=True)
+    response = admin_client.post(
+        reverse("admin:sittings_sitting_generate"), {"year": 2026}, follow=True
+    )
     assert response.status_code == 200
     text = response.content.decode()
     assert "新建6个考试批次" in text
@@ -147,7 +149,9 @@ def test_only_administrators_generate(catalogue, client, db):
 
 def admin_form(sitting, **changes):
     data = {f: getattr(sitting, f) for f in Sitting.RULE_FIELDS}
-    data.update(date=sitting.date, subjects=[s.pk for s in sitting.subjects.all()], change_reason="")
+    data.update(
+        date=sitting.date, subjects=[s.pk for s in sitting.subjects.all()], change_reason=""
+    )
     data.update(changes)
     return {k: ("" if v is None else v) for k, v in data.items()}
 
@@ -161,7 +165,9 @@ def test_the_admin_moves_a_sitting_with_a_reason(catalogue, admin_client):
     feb.refresh_from_db()
     assert feb.date == date(2026, 2, 21)
 
-    done = admin_client.post(url, admin_form(feb, date="2026-03-07", change_reason="春节"), follow=True)
+    done = admin_client.post(
+        url, admin_form(feb, date="2026-03-07", change_reason="春节"), follow=True
+    )
     assert done.status_code == 200
     feb.refresh_from_db()
     assert feb.date == date(2026, 3, 7)

@@ -17,6 +17,8 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         accounts = demo.build()
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / demo data ready."))
-        self.stdout.write(f"演示账号（密码均为 {demo.DEMO_PASSWORD}）/ demo accounts, password {demo.DEMO_PASSWORD}:")
+        self.stdout.write(
+            f"演示账号（密码均为 {demo.DEMO_PASSWORD}）/ demo accounts, password {demo.DEMO_PASSWORD}:"
+        )
         for account in accounts:
             self.stdout.write(f"  {account.username:<20} {account.full_name:<6} {account.note}")

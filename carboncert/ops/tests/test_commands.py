@@ -1,0 +1,68 @@
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from carboncert.accounts.models import Institution, Person, User
+from carboncert.catalog.models import Subject
+from carboncert.ops import demo
+from carboncert.sittings.models import Sitting
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        User.objects.count(),
+        Person.objects.count(),
+        Institution.objects.count(),
+        Subject.objects.count(),
+        Sitting.objects.count(),
+    )
+
+
+def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine):
+    time_machine.move_to("2026-11-25 10:00 +0800")
+    out = StringIO()
+    call_command("demo", "--no-migrate", stdout=out)
+    first = counts()
+    call_command("demo", "--no-migrate", stdout=StringIO())
+    assert counts() == first
+    assert first == (10, 3, 1, 12, 12)  # 7 staff + 3 candidates; 2026 and 2027 sittings
+    assert "carbon-demo" in out.getvalue()
+    for account in demo.STAFF:
+        assert client.login(username=account.username, password=demo.DEMO_PASSWORD), account
+    assert client.login(username="11010519850612107X", password=demo.DEMO_PASSWORD)
+
+
+def test_tick_creates_missing_sittings_and_is_quiet_the_second_time(time_machine):
+    time_machine.move_to("2026-11-25 10:00 +0800")
+    call_command("demo", "--no-migrate", stdout=StringIO())
+    Sitting.objects.filter(slot_year=2027, slot_month=12).delete()
+    out = StringIO()
+    call_command("tick", stdout=out)
+    assert "1 sittings created" in out.getvalue()
+    out = StringIO()
+    call_command("tick", stdout=out)
+    assert "0 sittings created, 0 timelines updated" in out.getvalue()
+
+
+def test_generate_sittings_prints_the_warnings(catalogue):
+    out = StringIO()
+    call_command("generate_sittings", "2026", stdout=out)
+    assert "2026-02-21 created" in out.getvalue()
+    assert "春节" in out.getvalue()
+
+
+@pytest.mark.parametrize("command", ["serve", "demo", "tick", "generate_sittings", "migrate"])
+def test_every_command_has_help(command):
+    result = subprocess.run(
+        [sys.executable, "-m", "carboncert.cli", command, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "usage: carboncert " + command in result.stdout
