@@ -86,6 +86,7 @@ def page(browser):
     context.close()
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter):
     if _browser_skips:
         banner = "!" * 78
