@@ -94,6 +94,9 @@ class User(AbstractUser):
     def get_full_name(self):
         return self.full_name or self.username
 
+    def get_short_name(self):
+        return self.get_full_name()
+
     @cached_property
     def role_codes(self) -> frozenset[str]:
         return frozenset(group.name for group in self.groups.all())

@@ -19,6 +19,8 @@ def site(live_server):
 def test_a_visitor_walks_from_the_programme_to_a_syllabus_and_a_timeline(page, site):
     page.goto(site + "/")
     assert page.locator("h1").inner_text() == "双碳（碳达峰和碳中和）岗位能力人才培养"
+    header = "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+    assert page.evaluate(header) == "rgb(11, 61, 46)"  # the stylesheet is served
     assert page.locator(".subject-links a").count() == 12
     page.get_by_role("link", name="碳排放管理技术").first.click()
     page.get_by_role("link", name="碳排放管理技术（初级）").click()

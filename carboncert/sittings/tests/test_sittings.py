@@ -225,3 +225,22 @@ def test_a_calendar_day_outside_its_year_is_refused(catalogue, admin_client):
     assert response.status_code == 200
     assert "不在 2027 年内" in response.content.decode()
     assert not CalendarYear.objects.exists()
+
+
+@pytest.mark.parametrize("months", [[], [0, 2], [2, 2], [13], "2,4"])
+def test_the_sitting_months_must_be_real_months(months):
+    from django.core.exceptions import ValidationError
+
+    defaults = SittingDefaults.load()
+    defaults.months = months
+    with pytest.raises(ValidationError):
+        defaults.full_clean()
+
+
+def test_rules_that_contradict_each_other_are_refused():
+    from django.core.exceptions import ValidationError
+
+    defaults = SittingDefaults.load()
+    defaults.results_workdays = 50
+    with pytest.raises(ValidationError, match="应先公布成绩"):
+        defaults.full_clean()
