@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "carboncert.accounts",
     "carboncert.catalog",
     "carboncert.sittings",
+    "carboncert.registration",
     "carboncert.ops",
 ]
 
@@ -226,6 +227,8 @@ if os.environ.get("PYTEST_VERSION"):  # set by pytest itself
     # Tests render templates without running collectstatic first.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up without it
+    # Tests create many users; a deliberately slow hasher would only slow them down.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("carboncert.catalog.urls")),
     path("sittings/", include("carboncert.sittings.urls")),
     path("accounts/", include("carboncert.accounts.urls")),
+    path("registration/", include("carboncert.registration.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

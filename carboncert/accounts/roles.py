@@ -36,10 +36,24 @@ _SITTINGS_ALL = tuple(
     for verb in ("add", "change", "view")
 )
 
+_REGISTRATION_ADMIN = (
+    "registration.view_application",
+    "registration.view_bill",
+    "registration.add_subjectfee",
+    "registration.change_subjectfee",
+    "registration.view_subjectfee",
+    "registration.add_payment",
+    "registration.view_payment",
+)
+
 ROLES = (
     Role(CANDIDATE, _("考生"), ()),
     Role(INSTITUTION, _("合作机构"), ("accounts.view_person", "accounts.add_person")),
-    Role(REVIEWER, _("审核员"), ("accounts.view_person", "accounts.view_institution")),
+    Role(
+        REVIEWER,
+        _("审核员"),
+        ("accounts.view_person", "accounts.view_institution", "registration.view_application"),
+    ),
     Role(TEACHER, _("师资"), ("catalog.view_subject", "catalog.view_knowledgepoint")),
     Role(QUESTION_EDITOR, _("命题"), ("catalog.view_subject", "catalog.view_knowledgepoint")),
     Role(PROCTOR, _("考场负责人"), ("sittings.view_sitting", "accounts.view_person")),
@@ -49,6 +63,7 @@ ROLES = (
         _("管理员"),
         _CATALOG_ALL
         + _SITTINGS_ALL
+        + _REGISTRATION_ADMIN
         + (
             "accounts.add_institution",
             "accounts.change_institution",

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registration"
+urlpatterns = [
+    path("", views.institution_home, name="institution_home"),
+    path("sittings/<str:day>/", views.sitting_dashboard, name="sitting_dashboard"),
+    path("sittings/<str:day>/new/", views.application_new, name="application_new"),
+    path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path("applications/<int:pk>/submit/", views.application_submit, name="application_submit"),
+    path(
+        "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
+    ),
+    path("applications/<int:pk>/decide/", views.review_decide, name="review_decide"),
+    path("documents/<uuid:token>/", views.document_file, name="document_file"),
+    path("mine/", views.my_applications, name="mine"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/bulk-approve/", views.review_bulk_approve, name="review_bulk_approve"),
+]

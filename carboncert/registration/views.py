@@ -1,0 +1,298 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
+
+from carboncert.sittings.models import Sitting
+
+from . import access, services
+from .forms import ApplicationForm, ApproveForm, DocumentForm, ReasonForm, RejectForm
+from .models import Application, Document
+
+Status = Application.Status
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def institution_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not access.is_institution_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def reviewer_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not access.is_reviewer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _sitting(day: str) -> Sitting:
+    try:
+        date = parse_date(day)
+    except ValueError:
+        date = None
+    if date is None:
+        raise Http404
+    return get_object_or_404(Sitting, date=date)
+
+
+# --- institution -----------------------------------------------------------------
+
+
+@institution_required
+def institution_home(request):
+    today = timezone.localdate()
+    mine = access.applications_for(request.user)
+    sittings = (
+        Sitting.objects.filter(Q(date__gte=today) | Q(applications__in=mine))
+        .distinct()
+        .annotate(count=Count("applications", filter=Q(applications__in=mine)))
+        .order_by("date")
+    )
+    return render(request, "registration/institution_home.html", {"sittings": sittings})
+
+
+@institution_required
+def sitting_dashboard(request, day):
+    sitting = _sitting(day)
+    applications = access.applications_for(request.user).filter(sitting=sitting)
+    status = request.GET.get("status", "")
+    shown = applications.filter(status=status) if status in Status.values else applications
+    shown = shown.prefetch_related("documents").order_by("person__name")
+    by_status = dict(applications.values_list("status").annotate(n=Count("id")))
+    by_subject = (
+        applications.values("subject__code").annotate(n=Count("id")).order_by("subject__code")
+    )
+    rows = [(a, services.missing_documents(a)) for a in shown]
+    return render(
+        request,
+        "registration/sitting_dashboard.html",
+        {
+            "sitting": sitting,
+            "rows": rows,
+            "status": status,
+            "statuses": [(s, s.label, by_status.get(s, 0)) for s in Status],
+            "by_subject": by_subject,
+            "missing_count": sum(1 for _, missing in rows if missing),
+            "total": sum(by_status.values()),
+            "open": sitting.registration_closes_at
+            and timezone.now() <= sitting.registration_closes_at,
+        },
+    )
+
+
+@institution_required
+def application_new(request, day):
+    sitting = _sitting(day)
+    form = ApplicationForm(request.POST or None, sitting=sitting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.create_application(
+                request.user.institution, sitting, form.facts(), by=request.user
+            )
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "报名已保存为草稿。请上传材料后提交审核。")
+            return redirect("registration:application", pk=application.pk)
+    return render(request, "registration/application_form.html", {"form": form, "sitting": sitting})
+
+
+@institution_required
+def application_edit(request, pk):
+    application = access.get_application_for(request.user, pk)
+    form = ApplicationForm(
+        request.POST or None,
+        sitting=application.sitting,
+        initial=ApplicationForm.initial_from(application),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_application(application, form.facts(), by=request.user)
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "报名信息已更新。")
+            return redirect("registration:application", pk=application.pk)
+    return render(
+        request,
+        "registration/application_form.html",
+        {"form": form, "sitting": application.sitting, "application": application},
+    )
+
+
+@login_required
+def application_detail(request, pk):
+    application = access.get_application_for(request.user, pk)
+    documents = {d.kind: d for d in application.documents.all()}
+    return render(
+        request,
+        "registration/application_detail.html",
+        {
+            "application": application,
+            "documents": [(kind, documents.get(kind)) for kind in Document.Kind],
+            "missing": services.missing_documents(application),
+            "can_manage": access.is_institution_staff(request.user),
+            "can_review": access.is_reviewer(request.user)
+            and application.status == Status.SUBMITTED,
+            "document_form": DocumentForm(),
+            "approve_form": ApproveForm(),
+            "reject_form": RejectForm(),
+            "withdraw_form": ReasonForm(),
+            "admitted": services.is_admitted(application),
+        },
+    )
+
+
+@institution_required
+@require_POST
+def document_upload(request, pk):
+    application = access.get_application_for(request.user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择材料类型和文件。")
+    elif form.cleaned_data["file"].size > MAX_UPLOAD_BYTES:
+        messages.error(request, "文件超过 10 MB，请压缩后重新上传。")
+    else:
+        upload = form.cleaned_data["file"]
+        try:
+            services.attach_document(
+                application, form.cleaned_data["kind"], upload.read(), upload.name, by=request.user
+            )
+        except services.RegistrationError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "材料已上传。")
+    return redirect("registration:application", pk=application.pk)
+
+
+@login_required
+def document_file(request, token):
+    document = access.get_document_for(request.user, token)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=document.content_type)
+    # Images were re-encoded and may show inline; PDFs are stored as given, so they download.
+    is_pdf = document.content_type == "application/pdf"
+    response["Content-Disposition"] = "attachment" if is_pdf else "inline"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@institution_required
+@require_POST
+def application_submit(request, pk):
+    application = access.get_application_for(request.user, pk)
+    try:
+        services.submit(application, by=request.user)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "已提交审核。审核员将在1个工作日内完成审核。")
+    return redirect("registration:application", pk=application.pk)
+
+
+@institution_required
+@require_POST
+def application_withdraw(request, pk):
+    application = access.get_application_for(request.user, pk)
+    form = ReasonForm(request.POST)
+    try:
+        services.withdraw(application, by=request.user, reason=form.data.get("reason", ""))
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "报名已撤回。")
+    return redirect("registration:application", pk=application.pk)
+
+
+# --- candidate -------------------------------------------------------------------
+
+
+@login_required
+def my_applications(request):
+    applications = access.applications_for(request.user).filter(person_id=request.user.person_id)
+    return render(request, "registration/my_applications.html", {"applications": applications})
+
+
+# --- review --------------------------------------------------------------------------
+
+
+@reviewer_required
+def review_queue(request):
+    waiting = (
+        access.applications_for(request.user)
+        .filter(status=Status.SUBMITTED)
+        .prefetch_related("documents")
+        .order_by("review_due_at", "submitted_at")
+    )
+    now = timezone.now()
+    rows = [
+        (a, services.missing_documents(a), a.review_due_at is not None and a.review_due_at < now)
+        for a in waiting
+    ]
+    return render(
+        request,
+        "registration/review_queue.html",
+        {"rows": rows, "overdue": sum(1 for *_, late in rows if late)},
+    )
+
+
+@reviewer_required
+@require_POST
+def review_decide(request, pk):
+    application = access.get_application_for(request.user, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            form = ApproveForm(request.POST)
+            form.is_valid()
+            services.approve(application, by=request.user, note=form.cleaned_data.get("note", ""))
+            messages.success(request, f"已通过：{application.person.name}")
+        elif decision == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                raise services.RegistrationError("请选择未通过的原因。")
+            services.reject(
+                application,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, f"已退回：{application.person.name}")
+        else:
+            raise services.RegistrationError("未知的审核操作。")
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+        return redirect("registration:application", pk=application.pk)
+    return redirect("registration:review_queue")
+
+
+@reviewer_required
+@require_POST
+def review_bulk_approve(request):
+    ids = request.POST.getlist("application")
+    chosen = access.applications_for(request.user).filter(pk__in=[i for i in ids if i.isdigit()])
+    approved, skipped = services.bulk_approve(
+        list(chosen.prefetch_related("documents")), by=request.user
+    )
+    if approved:
+        messages.success(request, f"已批量通过 {len(approved)} 份报名。")
+    for application, why in skipped:
+        messages.warning(request, f"{application.person.name}：{why}")
+    return redirect("registration:review_queue")
