@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.shortcuts import redirect
 from django.utils import translation
 
 
@@ -22,3 +23,23 @@ class ProgrammeLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """A login whose password was issued to it (the last four of an ID number) must change it first."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/i18n/", "/static/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and user.must_change_password
+            and not request.path.startswith(self.ALLOWED)
+        ):
+            return redirect("accounts:password_change")
+        return self.get_response(request)

@@ -75,6 +75,7 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    must_change_password = models.BooleanField(_("首次登录须修改密码"), default=False)
     person = models.OneToOneField(
         Person,
         verbose_name=_("考生身份"),

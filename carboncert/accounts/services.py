@@ -52,12 +52,20 @@ def create_staff_user(
 
 
 @transaction.atomic
-def ensure_candidate_login(person: Person, password: str, by: User | None = None) -> User:
-    """The candidate's portal login: username is the ID number."""
+def ensure_candidate_login(
+    person: Person, password: str | None = None, by: User | None = None
+) -> User:
+    """The candidate's portal login: username is the ID number.
+
+    Without a password, the first one is the last four characters of the ID
+    number, as the programme tells candidates, and must be changed at the
+    first login.
+    """
     user = User.objects.filter(person=person).first()
     if user is None:
         user = User(username=person.id_number, full_name=person.name, person=person)
-        user.set_password(password)
+        user.set_password(password or idcard.last_four(person.id_number))
+        user.must_change_password = password is None
         user.save()
         user.groups.add(*role_groups([CANDIDATE]))
         record(by, "accounts.user.create", user, after={"roles": ["candidate"]})

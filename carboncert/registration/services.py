@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carboncert.accounts.models import Institution, Person
+from carboncert.accounts.services import ensure_candidate_login
 from carboncert.audit.services import record
 from carboncert.sittings.services import working_calendar
 from carboncert.sittings.workdays import CalendarNotCovered
@@ -251,6 +252,8 @@ def approve(application: Application, by, note: str = "") -> Application:
     )
     BillLine.objects.create(bill=bill, application=application, amount=fee.amount)
     _admit_paid_lines(bill)
+    # From now on the candidate follows their own application (SPEC §2).
+    ensure_candidate_login(application.person, by=by)
     return application
 
 

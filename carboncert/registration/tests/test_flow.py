@@ -366,3 +366,24 @@ def test_a_name_that_disagrees_with_the_registered_person_is_refused(client, wor
             by=world["blue"],
         )
     assert Document.objects.count() == 1
+
+
+def test_on_approval_the_candidate_can_log_in_and_must_set_a_password(client, world):
+    application = submitted(client, world)
+    client.force_login(world["reviewer"])
+    client.post(
+        reverse("registration:review_decide", args=[application.pk]), {"decision": "approve"}
+    )
+    client.logout()
+    response = client.post(
+        reverse("accounts:login"), {"username": testing.ZHANG_SAN_ID.lower(), "password": "107X"}
+    )
+    assert response.status_code == 302
+    response = client.get(reverse("registration:mine"))
+    assert response.status_code == 302 and response.url == reverse("accounts:password_change")
+    client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "107X", "new_password1": "Lv-tan-2026!", "new_password2": "Lv-tan-2026!"},
+    )
+    page = client.get(reverse("registration:mine")).content.decode()
+    assert "审核通过" in page
