@@ -4,15 +4,23 @@ Idempotent: running it again leaves the same rows and resets the demo
 passwords to the documented ones, so README's accounts always work.
 """
 
+import datetime
+import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from carboncert.accounts import roles
 from carboncert.accounts.models import Institution, Person, User
 from carboncert.accounts.services import create_staff_user, ensure_candidate_login
+from carboncert.catalog.models import Subject
 from carboncert.catalog.services import load_catalogue
+from carboncert.registration import services as registration
+from carboncert.registration.models import Application, SubjectFee
+from carboncert.sittings.models import Sitting
 from carboncert.sittings.services import generate_sittings
 
 DEMO_PASSWORD = "carbon-demo"
@@ -51,6 +59,82 @@ CANDIDATES = [
 ]
 
 
+# Demo fees only: the handbook leaves fees to the programme (set them in 管理后台 → 报名费标准).
+DEMO_FEES = {1: Decimal("800.00"), 2: Decimal("1000.00"), 3: Decimal("1200.00")}
+
+
+def demo_image(width=413, height=579, background=(67, 142, 219), label="") -> bytes:
+    """A plain picture standing in for a scanned document or a blue-background photo."""
+    image = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(image)
+    if background == (67, 142, 219):  # a head-and-shoulders silhouette on the photo
+        draw.ellipse((width * 0.3, height * 0.18, width * 0.7, height * 0.55), fill=(235, 205, 180))
+        draw.rectangle((width * 0.15, height * 0.6, width * 0.85, height), fill=(40, 40, 60))
+    else:
+        draw.rectangle((20, 20, width - 20, height - 20), outline=(120, 120, 120), width=4)
+        draw.text((40, 40), label, fill=(60, 60, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def _demo_applications(institution, staff_user, reviewer, admin) -> None:
+    """Three applications in three states at the next sitting still open for registration."""
+    now = timezone.now()
+    sitting = Sitting.objects.filter(registration_closes_at__gte=now).order_by("date").first()
+    if sitting is None:
+        return
+    plans = [
+        ("11010519850612107X", "CE-2", "本科", "submitted"),
+        ("310104199203181003", "CM-1", "大专", "admitted"),
+        ("440305199509231006", "CA-1", "中专", "draft"),
+    ]
+    for id_number, code, education, state in plans:
+        person = Person.objects.get(id_number=id_number)
+        if Application.objects.filter(person=person, sitting=sitting).exists():
+            continue
+        application = registration.create_application(
+            institution,
+            sitting,
+            registration.ApplicantFacts(
+                id_number=id_number,
+                name=person.name,
+                phone=person.phone,
+                subject_id=Subject.objects.get(code=code).pk,
+                education=education,
+                major="环境工程" if education == "本科" else "工商管理",
+                major_related=education == "本科",
+                graduated_on=datetime.date(2015, 7, 1),
+                employer="示例能源有限公司",
+                work_years=Decimal("4"),
+            ),
+            by=staff_user,
+        )
+        if state == "draft":
+            continue
+        registration.attach_document(application, "photo", demo_image(), "photo.jpg", by=staff_user)
+        for kind, label in (
+            ("id_card_front", "ID card front"),
+            ("id_card_back", "ID card back"),
+            ("diploma", "Diploma"),
+        ):
+            registration.attach_document(
+                application,
+                kind,
+                demo_image(1000, 700, (250, 250, 245), label),
+                f"{kind}.jpg",
+                by=staff_user,
+            )
+        registration.submit(application, by=staff_user)
+        if state == "admitted":
+            registration.approve(application, by=reviewer)
+            bill = application.bill_line.bill
+            due = registration.bill_balance(bill)["due"]
+            registration.record_payment(
+                bill, due, timezone.localdate(), f"DEMO-{application.pk}", by=admin
+            )
+
+
 @transaction.atomic
 def build() -> list[DemoAccount]:
     load_catalogue()
@@ -76,6 +160,10 @@ def build() -> list[DemoAccount]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         accounts.append(account)
+    for subject in Subject.objects.select_related("level"):
+        SubjectFee.objects.get_or_create(
+            subject=subject, defaults={"amount": DEMO_FEES[subject.level.code]}
+        )
     for id_number, name, phone in CANDIDATES:
         person, _ = Person.objects.update_or_create(
             id_number=id_number, defaults={"name": name, "phone": phone}
@@ -84,4 +172,9 @@ def build() -> list[DemoAccount]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         accounts.append(DemoAccount(id_number, name, roles.CANDIDATE, "考生（用身份证号码登录）"))
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__in=["institution", "reviewer", "admin"])
+    }
+    _demo_applications(institution, users["institution"], users["reviewer"], users["admin"])
     return accounts

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from carboncert.accounts.models import Institution, Person, User
 from carboncert.catalog.models import Subject
 from carboncert.ops import demo
+from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,9 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine):
     for account in demo.STAFF:
         assert client.login(username=account.username, password=demo.DEMO_PASSWORD), account
     assert client.login(username="11010519850612107X", password=demo.DEMO_PASSWORD)
+    states = dict(Application.objects.values_list("person__name", "status"))
+    assert states == {"张三": "submitted", "李思雨": "approved", "王芳": "draft"}
+    assert Application.objects.get(person__name="李思雨").ticket_number
 
 
 def test_tick_creates_missing_sittings_and_is_quiet_the_second_time(time_machine):
