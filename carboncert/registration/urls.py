@@ -15,6 +15,9 @@ urlpatterns = [
         "applications/<int:pk>/withdraw/", views.application_withdraw, name="application_withdraw"
     ),
     path("applications/<int:pk>/decide/", views.review_decide, name="review_decide"),
+    path("applications/<int:pk>/ticket.pdf", views.ticket, name="ticket"),
+    path("applications/<int:pk>/review-form.pdf", views.review_form, name="review_form"),
+    path("sittings/<str:day>/tickets.zip", views.tickets_zip, name="tickets_zip"),
     path("documents/<uuid:token>/", views.document_file, name="document_file"),
     path("mine/", views.my_applications, name="mine"),
     path("review/", views.review_queue, name="review_queue"),

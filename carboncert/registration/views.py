@@ -1,16 +1,19 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from carboncert.pdf import PdfUnavailable
 from carboncert.sittings.models import Sitting
 
-from . import access, services
+from . import access, printing, services
 from .forms import ApplicationForm, ApproveForm, DocumentForm, ReasonForm, RejectForm
 from .models import Application, Document
 
@@ -296,3 +299,62 @@ def review_bulk_approve(request):
     for application, why in skipped:
         messages.warning(request, f"{application.person.name}：{why}")
     return redirect("registration:review_queue")
+
+
+# --- printed papers ------------------------------------------------------------------
+
+
+def _pdf_response(content: bytes, filename: str, content_type="application/pdf"):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def ticket(request, pk):
+    application = access.get_application_for(request.user, pk)
+    if not services.is_admitted(application):
+        raise Http404
+    try:
+        content = printing.ticket_pdf(application)
+    except PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("registration:application", pk=pk)
+    return _pdf_response(
+        content, f"准考证_{application.ticket_number}_{application.person.name}.pdf"
+    )
+
+
+@login_required
+def review_form(request, pk):
+    application = access.get_application_for(request.user, pk)
+    try:
+        content = printing.review_form_pdf(application)
+    except PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("registration:application", pk=pk)
+    return _pdf_response(content, f"报名审核表_{application.person.name}.pdf")
+
+
+@institution_required
+def tickets_zip(request, day):
+    sitting = _sitting(day)
+    applications = (
+        access.applications_for(request.user)
+        .filter(sitting=sitting, status=Status.APPROVED, ticket_number__isnull=False)
+        .select_related("bill_line")
+    )
+    try:
+        content, count = printing.tickets_zip(applications)
+    except PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("registration:sitting_dashboard", day=day)
+    if not count:
+        messages.warning(request, "本批次还没有已缴费确认的考生，暂无准考证。")
+        return redirect("registration:sitting_dashboard", day=day)
+    return _pdf_response(
+        content,
+        f"准考证_{sitting.date:%Y%m%d}_{request.user.institution.code}.zip",
+        "application/zip",
+    )
