@@ -46,15 +46,18 @@ PROGRESS_EVERY = 50
 GENDERS = {"男": "M", "女": "F"}
 EDUCATION = {label: label for label in ("高中", "中专", "大专", "本科", "研究生")}
 YES_NO = {"是": True, "否": False}
-CARBON_LEVELS = {"无": None, "初级": "初级", "中级": "中级"}
-OTHER_LEVELS = {"无": None, "初级": "初级", "中级": "中级", "高级": "高级"}
+# Levels as registration.models.CERT_LEVEL_CHOICES numbers them (and eligibility.Level from 1).
+CARBON_LEVELS = {"无": 0, "初级": 1, "中级": 2}
+OTHER_LEVELS = {"无": 0, "初级": 1, "中级": 2, "高级": 3}
+# Kind -> the names a file may use for it. The kinds are documents.DocumentKind's values
+# (not imported: that module needs Pillow and pypdf); the first name is the one shown.
 DOCUMENT_KINDS = {
-    "photo": "照片",
-    "id_front": "身份证正面",
-    "id_back": "身份证反面",
-    "diploma": "学历证书",
-    "work_proof": "工作证明",
-    "other": "其他证明",
+    "photo": ("照片", "photo"),
+    "id_card_front": ("身份证正面", "id_front", "id_card_front"),
+    "id_card_back": ("身份证反面", "id_back", "id_card_back"),
+    "diploma": ("学历证书", "diploma"),
+    "proof_of_work": ("工作证明", "work_proof", "proof_of_work"),
+    "other_proof": ("其他证明", "other", "other_proof"),
 }
 
 # The wording of accounts.validators, which cannot be imported here (it is Django).
@@ -104,9 +107,9 @@ class ApplicationRow:
     employer: str
     work_years: Decimal
     is_student: bool
-    carbon_level: str | None  # 初级 or 中级; None for 无
+    carbon_level: int  # 0 无, 1 初级, 2 中级
     carbon_certified_on: date | None
-    other_level: str | None  # 初级, 中级 or 高级; None for 无
+    other_level: int  # 0 无, 1 初级, 2 中级, 3 高级
     other_name: str
     other_certified_on: date | None
 
@@ -125,9 +128,8 @@ class DocumentProblem:
 
 @dataclass(frozen=True)
 class MatchedDocuments:
-    files: dict[
-        str, dict[str, tuple[str, bytes]]
-    ]  # id_number -> kind -> (path in the ZIP, content)
+    # id_number -> kind -> (path in the ZIP, content)
+    files: dict[str, dict[str, tuple[str, bytes]]]
     problems: list[DocumentProblem]
 
 
@@ -136,9 +138,8 @@ class _Context:
     today: date
     subjects: dict[str, str]  # folded name or code -> code
     registered: set[str]
-    first_rows: dict[str, int] = field(
-        default_factory=dict
-    )  # id_number -> the row it first appeared on
+    # id_number -> the row it first appeared on
+    first_rows: dict[str, int] = field(default_factory=dict)
 
 
 # --- reading one cell ---------------------------------------------------------
@@ -263,14 +264,15 @@ _YEARS = re.compile(r"\d+(?:\.\d+)?")
 
 
 def _years(value: object, ctx: _Context) -> Decimal:
-    message = "请填写 0 到 60 之间的数字（可含小数，如 2.5）"
+    message = "请填写 0 到 60 之间的数字，最多一位小数（如 2.5）"
     if isinstance(value, int | float) and not isinstance(value, bool):
         years = Decimal(str(value))
     elif _YEARS.fullmatch(text := _folded(value)):
         years = Decimal(text)
     else:
         raise _Invalid(message)
-    if not 0 <= years <= 60:
+    # One decimal is what an application stores; rounding 0.95 up would invent a year.
+    if not 0 <= years <= 60 or years % Decimal("0.1"):
         raise _Invalid(message)
     return years
 
@@ -340,7 +342,7 @@ COLUMNS = (
         width=10,
         note="最高学历",
     ),
-    Column("major", "所学专业", _text(50), default="", width=18, note="可不填"),
+    Column("major", "所学专业", _text(100), default="", width=18, note="可不填"),
     Column(
         "related_major",
         "是否相关专业",
@@ -356,13 +358,13 @@ COLUMNS = (
         number_format=DATE,
         note="日期，不能晚于今天",
     ),
-    Column("employer", "工作单位", _text(100), default="", width=24, note="可不填"),
+    Column("employer", "工作单位", _text(150), default="", width=24, note="可不填"),
     Column(
         "work_years",
         "相关工作年限",
         _years,
         default=Decimal(0),
-        note="在相关领域工作的总年数，0–60，可含小数（如 2.5）；不填视为 0",
+        note="在相关领域工作的总年数，0–60，最多一位小数（如 2.5）；不填视为 0",
     ),
     Column(
         "is_student",
@@ -376,6 +378,7 @@ COLUMNS = (
         "carbon_level",
         "已获双碳证书等级",
         _pick(CARBON_LEVELS),
+        default=0,
         options=tuple(CARBON_LEVELS),
         width=16,
         note="不填视为“无”",
@@ -392,6 +395,7 @@ COLUMNS = (
         "other_level",
         "其他证书或职称等级",
         _pick(OTHER_LEVELS),
+        default=0,
         options=tuple(OTHER_LEVELS),
         width=18,
         note="其他职业资格、职业技能等级证书或职称；不填视为“无”",
@@ -467,7 +471,7 @@ def _write_guide(sheet, lists: Mapping[str, tuple[str, ...]]) -> None:
                 column.note,
             ]
         )
-    kinds = "、".join(f"{zh}（{en}）" for en, zh in DOCUMENT_KINDS.items())
+    kinds = "、".join(f"{names[0]}（{names[1]}）" for names in DOCUMENT_KINDS.values())
     sheet.append([])
     for line in (
         "填写要求",
@@ -487,7 +491,7 @@ def _write_guide(sheet, lists: Mapping[str, tuple[str, ...]]) -> None:
         sheet.column_dimensions[letter].width = width
     for cell in sheet[3]:
         cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=4):
+    for row in sheet.iter_rows(min_row=4, max_row=3 + len(COLUMNS)):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -507,7 +511,9 @@ def parse_workbook(
     """Every row checked, every problem reported; a file that cannot be used gets one problem at row 0.
 
     `subjects` maps each subject's name and code to its code; `registered_ids` holds the
-    normalized ID numbers already registered at the sitting.
+    normalized ID numbers already registered at the sitting. `progress(done, total)` is
+    called every 50 rows checked and at the end; total counts the non-blank rows, so it
+    is known only once the file is read (reading 1,000 rows takes a fraction of a second).
     """
     try:
         header, body = _load(data, max_rows)
@@ -569,7 +575,7 @@ def _load(data: bytes, max_rows: int) -> tuple[tuple, list[tuple[int, tuple]]]:
 
 def _index(header: Iterable[object]) -> dict[str, int]:
     """Column key -> position. Columns are found by header, so extra columns do no harm."""
-    names = ["" if _blank(value) else re.sub(r"[\s*＊]", "", _folded(value)) for value in header]
+    names = ["" if _blank(value) else re.sub(r"[\s*]", "", _folded(value)) for value in header]
     if not any(names):
         raise _Invalid(EMPTY)
     # Every template column must be there: a misspelt optional header would otherwise lose its data silently.
@@ -613,10 +619,10 @@ def _check_row(
         if level_key not in values:
             continue
         given = {key: values[key] not in (None, "") for key in detail_keys if key in values}
-        if values[level_key] is None and any(given.values()):
+        if not values[level_key] and any(given.values()):
             complain(level_key, "填写了证书信息，请选择证书等级")
         for key, present in given.items():
-            if values[level_key] is not None and not present:
+            if values[level_key] and not present:
                 complain(key, f"已选择证书等级，请填写{_BY_KEY[key].header}")
 
     if errors:
@@ -640,7 +646,7 @@ def _read(column: Column, value: object, ctx: _Context) -> object:
 
 # --- the documents ZIP --------------------------------------------------------
 
-_KIND_NAMES = {name: kind for kind, zh in DOCUMENT_KINDS.items() for name in (kind, zh)}
+_KIND_NAMES = {name: kind for kind, names in DOCUMENT_KINDS.items() for name in names}
 _ID_SHAPE = re.compile(r"\d{17}[\dX]")
 _IGNORED = {"thumbs.db", "desktop.ini"}  # Windows leaves these in folders it zips
 # What zipfile and its decompressors raise on a damaged entry.
@@ -739,9 +745,8 @@ def _locate(path: str, id_numbers: set[str]) -> tuple[str, str] | None:
         raise _Invalid(f"身份证号码 {owner} 不在报名表中")
     kind = _KIND_NAMES.get(_folded(kind_name).casefold())
     if kind is None:
-        raise _Invalid(
-            f"无法识别材料类型“{kind_name}”：应为{'、'.join(DOCUMENT_KINDS.values())}之一"
-        )
+        shown = "、".join(names[0] for names in DOCUMENT_KINDS.values())
+        raise _Invalid(f"无法识别材料类型“{kind_name}”：应为{shown}之一")
     return owner, kind
 
 
@@ -766,7 +771,7 @@ def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limit: int) ->
 def missing_photos(rows: Iterable[ApplicationRow], matched: MatchedDocuments) -> list[Problem]:
     """The photo is the one document every candidate must send: it is matched against their face."""
     return [
-        Problem(row.row, "", "", f"缺少二寸证件照：压缩包中应有 {row.id_number}_照片.jpg")
+        Problem(row.row, "", "", f"缺少二寸证件照（文件名如 {row.id_number}_照片.jpg）")
         for row in rows
         if "photo" not in matched.files.get(row.id_number, {})
     ]
