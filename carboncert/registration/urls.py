@@ -18,6 +18,7 @@ urlpatterns = [
     path("applications/<int:pk>/ticket.pdf", views.ticket, name="ticket"),
     path("applications/<int:pk>/review-form.pdf", views.review_form, name="review_form"),
     path("sittings/<str:day>/tickets.zip", views.tickets_zip, name="tickets_zip"),
+    path("sittings/<str:day>/export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("documents/<uuid:token>/", views.document_file, name="document_file"),
     path("mine/", views.my_applications, name="mine"),
     path("review/", views.review_queue, name="review_queue"),

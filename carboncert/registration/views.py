@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from carboncert.pdf import PdfUnavailable
 from carboncert.sittings.models import Sitting
 
-from . import access, printing, services
+from . import access, exports, printing, services
 from .forms import ApplicationForm, ApproveForm, DocumentForm, ReasonForm, RejectForm
 from .models import Application, Document
 
@@ -304,7 +304,7 @@ def review_bulk_approve(request):
 # --- printed papers ------------------------------------------------------------------
 
 
-def _pdf_response(content: bytes, filename: str, content_type="application/pdf"):
+def _download(content: bytes, filename: str, content_type="application/pdf"):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
@@ -321,9 +321,7 @@ def ticket(request, pk):
     except PdfUnavailable as error:
         messages.error(request, str(error))
         return redirect("registration:application", pk=pk)
-    return _pdf_response(
-        content, f"准考证_{application.ticket_number}_{application.person.name}.pdf"
-    )
+    return _download(content, f"准考证_{application.ticket_number}_{application.person.name}.pdf")
 
 
 @login_required
@@ -334,7 +332,7 @@ def review_form(request, pk):
     except PdfUnavailable as error:
         messages.error(request, str(error))
         return redirect("registration:application", pk=pk)
-    return _pdf_response(content, f"报名审核表_{application.person.name}.pdf")
+    return _download(content, f"报名审核表_{application.person.name}.pdf")
 
 
 @institution_required
@@ -353,8 +351,24 @@ def tickets_zip(request, day):
     if not count:
         messages.warning(request, "本批次还没有已缴费确认的考生，暂无准考证。")
         return redirect("registration:sitting_dashboard", day=day)
-    return _pdf_response(
+    return _download(
         content,
         f"准考证_{sitting.date:%Y%m%d}_{request.user.institution.code}.zip",
         "application/zip",
+    )
+
+
+@institution_required
+def export_xlsx(request, day):
+    sitting = _sitting(day)
+    applications = (
+        access.applications_for(request.user)
+        .filter(sitting=sitting)
+        .prefetch_related("documents")
+        .order_by("person__name")
+    )
+    return _download(
+        exports.applications_xlsx(applications),
+        f"报名名单_{sitting.date:%Y%m%d}_{request.user.institution.code}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -318,3 +318,22 @@ def test_on_approval_the_candidate_can_log_in_and_must_set_a_password(client, wo
     )
     page = client.get(reverse("registration:mine")).content.decode()
     assert "审核通过" in page
+
+
+def test_an_institution_exports_only_its_own_candidates(client, world):
+    from openpyxl import load_workbook
+
+    submitted(client, world)
+    client.force_login(world["green"])
+    response = client.get(reverse("registration:export_xlsx", args=[DAY]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][:2] == ("姓名", "身份证号码")
+    assert rows[1][:2] == ("张三", testing.ZHANG_SAN_ID)
+    assert rows[1][7] == "待审核"
+    client.force_login(world["blue"])
+    rows = list(
+        load_workbook(
+            io.BytesIO(client.get(reverse("registration:export_xlsx", args=[DAY])).content)
+        ).active.values
+    )
+    assert len(rows) == 1  # the header only
