@@ -179,7 +179,7 @@ def update_application(application: Application, facts: ApplicantFacts, by) -> A
 
 def missing_documents(application: Application) -> list[str]:
     have = {d.kind for d in application.documents.all()}
-    return [Document.Kind(k).label for k in Document.REQUIRED if k not in have]
+    return [str(Document.Kind(k).label) for k in Document.REQUIRED if k not in have]
 
 
 @transaction.atomic
