@@ -11,6 +11,7 @@ import subprocess
 from functools import cache
 
 from django.template.loader import render_to_string
+from PIL import ImageFile
 
 
 class PdfUnavailable(RuntimeError):
@@ -36,6 +37,9 @@ def render_pdf(template: str, context: dict, *, base_url: str | None = None) -> 
         from weasyprint import HTML
     except OSError as error:  # Pango missing
         raise PdfUnavailable(f"无法加载 PDF 组件（{error}）。请安装 libpango-1.0-0。") from None
+    # WeasyPrint's import makes Pillow accept truncated images for the whole process;
+    # uploads must keep refusing them, and our PDFs only embed images we re-encoded.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     html = render_to_string(template, context)
     return HTML(string=html, base_url=base_url).write_pdf()
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PIL import Image, ImageOps, ImageStat
+from PIL import Image, ImageFile, ImageOps, ImageStat
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -273,7 +273,10 @@ def _decode(kind: DocumentKind, data: bytes, file_type: FileType) -> tuple[Image
                 f"图片像素过多：{width}×{height}（约 {width * height // 10_000} 万像素），"
                 f"超过 {MAX_DECODED_PIXELS // 10_000} 万像素的上限，请缩小后重新上传",
             )
-        image.load()  # truncated or corrupt data fails here (LOAD_TRUNCATED_IMAGES stays off)
+        # Truncated or corrupt data fails here, but only while Pillow's process-wide
+        # LOAD_TRUNCATED_IMAGES is off: WeasyPrint turns it on when it is imported.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        image.load()
         upright = ImageOps.exif_transpose(image)
     rgb = _flatten_to_rgb(upright)
     rgb.thumbnail((MAX_LONG_SIDE, MAX_LONG_SIDE), Image.Resampling.LANCZOS)

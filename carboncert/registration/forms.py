@@ -148,3 +148,26 @@ class ApproveForm(forms.Form):
     note = forms.CharField(
         label=_("审核意见（可选）"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class BatchUploadForm(forms.Form):
+    workbook = forms.FileField(label=_("报名表（Excel .xlsx，使用平台模板）"))
+    documents = forms.FileField(
+        label=_("材料压缩包（ZIP，文件名如 身份证号_照片.jpg）"), required=False
+    )
+
+    def clean_workbook(self):
+        from .importing import MAX_WORKBOOK_BYTES
+
+        workbook = self.cleaned_data["workbook"]
+        if workbook.size > MAX_WORKBOOK_BYTES:
+            raise forms.ValidationError(_("报名表不能超过 20 MB。"))
+        return workbook
+
+    def clean_documents(self):
+        from .importing import MAX_ZIP_BYTES
+
+        archive = self.cleaned_data.get("documents")
+        if archive and archive.size > MAX_ZIP_BYTES:
+            raise forms.ValidationError(_("材料压缩包不能超过 500 MB，请分批上传。"))
+        return archive

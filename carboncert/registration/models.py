@@ -268,3 +268,42 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.bill.number} ¥{self.amount} {self.reference}"
+
+
+class ImportBatch(models.Model):
+    """An institution's spreadsheet (and ZIP of documents), checked, then imported or not."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("检查中")
+        CHECKED = "checked", _("已检查")
+        IMPORTING = "importing", _("导入中")
+        IMPORTED = "imported", _("已导入")
+        CANCELLED = "cancelled", _("已取消")
+        FAILED = "failed", _("失败")
+
+    institution = models.ForeignKey(
+        "accounts.Institution", on_delete=models.PROTECT, related_name="import_batches"
+    )
+    sitting = models.ForeignKey("sittings.Sitting", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    workbook = models.FileField(upload_to="imports/%Y/%m/")
+    workbook_name = models.CharField(max_length=200)
+    documents = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    documents_name = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+    imported = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("批量导入")
+        verbose_name_plural = _("批量导入")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.institution} {self.workbook_name} {self.created_at:%Y-%m-%d %H:%M}"

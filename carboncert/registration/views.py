@@ -3,6 +3,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,12 +11,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from carboncert.catalog.models import Subject
 from carboncert.pdf import PdfUnavailable
 from carboncert.sittings.models import Sitting
 
-from . import access, exports, printing, services
-from .forms import ApplicationForm, ApproveForm, DocumentForm, ReasonForm, RejectForm
-from .models import Application, Document
+from . import access, batch, exports, importing, printing, services, tasks
+from .forms import (
+    ApplicationForm,
+    ApproveForm,
+    BatchUploadForm,
+    DocumentForm,
+    ReasonForm,
+    RejectForm,
+)
+from .models import Application, Document, ImportBatch
 
 Status = Application.Status
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -371,4 +380,95 @@ def export_xlsx(request, day):
         exports.applications_xlsx(applications),
         f"报名名单_{sitting.date:%Y%m%d}_{request.user.institution.code}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+# --- batch import -------------------------------------------------------------------
+
+
+def _batch_for(user, pk) -> ImportBatch:
+    return get_object_or_404(
+        ImportBatch.objects.select_related("sitting"), pk=pk, institution_id=user.institution_id
+    )
+
+
+@institution_required
+def batch_template(request):
+    subjects = Subject.objects.select_related("specialty", "level")
+    names = [f"{s.specialty.name_zh}（{s.level.name_zh}）" for s in subjects]
+    return _download(
+        batch.build_template(names),
+        "双碳考核报名表模板.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@institution_required
+def batch_upload(request, day):
+    sitting = _sitting(day)
+    form = BatchUploadForm(request.POST or None, request.FILES or None)
+    if getattr(request, "upload_refused", False):
+        messages.error(request, "上传的文件过大（超过 500 MB），请分批上传。")
+    elif request.method == "POST" and form.is_valid():
+        workbook, archive = form.cleaned_data["workbook"], form.cleaned_data.get("documents")
+        with transaction.atomic():
+            import_batch = ImportBatch(
+                institution=request.user.institution,
+                sitting=sitting,
+                uploaded_by=request.user,
+                workbook_name=workbook.name[:200],
+                documents_name=archive.name[:200] if archive else "",
+            )
+            import_batch.workbook.save("batch.xlsx", workbook, save=False)
+            if archive:
+                import_batch.documents.save("documents.zip", archive, save=False)
+            import_batch.save()
+            transaction.on_commit(lambda: tasks.check_batch.delay(import_batch.pk))
+        return redirect("registration:batch", pk=import_batch.pk)
+    recent = ImportBatch.objects.filter(institution=request.user.institution, sitting=sitting)[:10]
+    return render(
+        request,
+        "registration/batch_upload.html",
+        {"form": form, "sitting": sitting, "recent": recent},
+    )
+
+
+@institution_required
+def batch_detail(request, pk):
+    import_batch = _batch_for(request.user, pk)
+    template = "registration/_batch_status.html" if request.htmx else "registration/batch.html"
+    return render(
+        request,
+        template,
+        {
+            "batch": import_batch,
+            "progress": importing.progress_of(import_batch.pk),
+            "busy": import_batch.status
+            in (ImportBatch.Status.CHECKING, ImportBatch.Status.IMPORTING),
+        },
+    )
+
+
+@institution_required
+@require_POST
+def batch_import(request, pk):
+    import_batch = _batch_for(request.user, pk)
+    only_valid = request.POST.get("only_valid") == "1"
+    try:
+        importing.start_import(import_batch)
+    except importing.ImportRefused as error:
+        messages.error(request, str(error))
+        return redirect("registration:batch", pk=pk)
+    transaction.on_commit(
+        lambda: tasks.import_batch.delay(import_batch.pk, only_valid, request.user.pk)
+    )
+    return redirect("registration:batch", pk=pk)
+
+
+@institution_required
+@require_POST
+def batch_cancel(request, pk):
+    importing.cancel(_batch_for(request.user, pk))
+    return redirect(
+        "registration:batch_upload", day=f"{_batch_for(request.user, pk).sitting.date:%Y-%m-%d}"
     )

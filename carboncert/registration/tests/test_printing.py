@@ -92,3 +92,15 @@ def test_the_review_form_carries_the_application(client, world):
     assert "报名审核表" in text and "张三" in text and "某电力公司" in text and "符合 中级" in text
     client.force_login(world["blue"])
     assert client.get(reverse("registration:review_form", args=[application.pk])).status_code == 404
+
+
+def test_making_a_pdf_does_not_make_uploads_accept_truncated_images(client, world):
+    from carboncert.registration import documents
+    from carboncert.registration.tests.conftest import photo
+
+    application = submitted(client, world)
+    client.force_login(world["green"])
+    client.get(reverse("registration:review_form", args=[application.pk]))  # imports WeasyPrint
+    with pytest.raises(documents.DocumentRejected) as rejected:
+        documents.check_upload("photo", photo()[:-2000], "photo.jpg")
+    assert rejected.value.code == "corrupt"
