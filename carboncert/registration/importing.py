@@ -28,6 +28,7 @@ class Checked:
     problems: list[batch.Problem]
     total: int
     files: dict[str, dict[str, tuple[str, bytes]]]
+    cleaned: dict[tuple[str, str], documents.CheckedFile]  # (id number, kind) -> checked file
 
 
 def progress_key(batch_id: int) -> str:
@@ -85,28 +86,30 @@ def check(import_batch: ImportBatch) -> Checked:
         problems += [
             batch.Problem(row.row, "", "", "缺少二寸证件照：请同时上传材料 ZIP") for row in rows
         ]
-    problems += _document_problems(rows, files, import_batch.pk)
+    document_problems, cleaned = _check_documents(rows, files, import_batch.pk)
+    problems += document_problems
     problems += _name_problems(rows)
     bad_rows = {p.row for p in problems}
     file_level = 0 in bad_rows
     valid = [] if file_level else [row for row in rows if row.row not in bad_rows]
     total = len(rows) + len({p.row for p in parsed.problems if p.row})
     problems.sort(key=lambda p: (p.row, p.letter, p.column))
-    return Checked(valid, problems, total, files)
+    return Checked(valid, problems, total, files, cleaned)
 
 
-def _document_problems(rows, files, batch_id) -> list[batch.Problem]:
-    problems = []
+def _check_documents(rows, files, batch_id):
+    """Every file checked (and cleaned) once; the import stores the cleaned files it keeps."""
+    problems, cleaned = [], {}
     for n, row in enumerate(rows, start=1):
         for kind, (path, content) in files.get(row.id_number, {}).items():
             try:
-                documents.check_upload(kind, content, path)
+                cleaned[row.id_number, kind] = documents.check_upload(kind, content, path)
             except documents.DocumentRejected as rejected:
                 label = documents.DocumentKind(kind).label
                 problems.append(batch.Problem(row.row, label, "", f"{path}：{rejected.message}"))
         if n % 50 == 0 or n == len(rows):
             report_progress(batch_id, "documents", n, len(rows))
-    return problems
+    return problems, cleaned
 
 
 def _name_problems(rows) -> list[batch.Problem]:
@@ -207,8 +210,8 @@ def _import(import_batch: ImportBatch, *, only_valid: bool, by) -> ImportBatch:
             application = services.create_application(
                 import_batch.institution, import_batch.sitting, facts_of(row, subject_ids), by
             )
-            for kind, (path, content) in checked.files.get(row.id_number, {}).items():
-                services.attach_document(application, kind, content, path, by)
+            for kind in checked.files.get(row.id_number, {}):
+                services.store_document(application, checked.cleaned[row.id_number, kind], by)
             services.submit(application, by)
             if n % 25 == 0 or n == len(checked.rows):
                 report_progress(batch_id, "import", n, len(checked.rows))

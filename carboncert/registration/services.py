@@ -401,43 +401,47 @@ def is_admitted(application: Application) -> bool:
 # --- documents -------------------------------------------------------------------
 
 
-@transaction.atomic
 def attach_document(
     application: Application, kind: str, data: bytes, filename: str, by
 ) -> Document:
-    """Check, clean and store one document; it replaces an earlier one of the same kind."""
-    application = _locked(application)
-    if not application.editable:
-        raise RegistrationError("报名已提交，材料不能再修改；如需修改，请等待审核结果。")
+    """Check, clean and store one upload; it replaces an earlier one of the same kind."""
     try:
         checked = document_rules.check_upload(document_rules.DocumentKind(kind), data, filename)
     except document_rules.DocumentRejected as rejected:
         raise RegistrationError(rejected.message) from None
+    return store_document(application, checked, by)
+
+
+@transaction.atomic
+def store_document(application: Application, checked: document_rules.CheckedFile, by) -> Document:
+    """Store a file that passed the document checks."""
+    application = _locked(application)
+    if not application.editable:
+        raise RegistrationError("报名已提交，材料不能再修改；如需修改，请等待审核结果。")
+    kind = str(checked.kind)
     old = Document.objects.filter(application=application, kind=kind).first()
     if old is not None:
         old.file.delete(save=False)
         old.delete()
-    digest = checked.sha256
     document = Document(
         application=application,
         kind=kind,
         content_type=checked.content_type,
         size=len(checked.content),
-        sha256=digest,
+        sha256=checked.sha256,
         width=checked.width,
         height=checked.height,
         pages=checked.page_count,
         uploaded_by=by if getattr(by, "pk", None) else None,
     )
-    document.file.save(
-        f"{digest[:16]}{checked.extension}", ContentFile(checked.content), save=False
-    )
+    name = f"{checked.sha256[:16]}{checked.extension}"
+    document.file.save(name, ContentFile(checked.content), save=False)
     document.save()
     record(
         by,
         "registration.document.upload",
         application,
-        after={"kind": kind, "sha256": digest, "replaced": old is not None},
+        after={"kind": kind, "sha256": checked.sha256, "replaced": old is not None},
     )
     return document
 
