@@ -40,3 +40,14 @@ def clear(scope: str, account: str) -> None:
 def client_address(request) -> str:
     # Behind a proxy, REMOTE_ADDR is the proxy; the deploy sets the real address there.
     return request.META.get("REMOTE_ADDR", "")
+
+
+def allow(scope: str, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one more request for `key`; False once `limit` were made within the window."""
+    cache_key = f"rate:{scope}:{key}"
+    if cache.add(cache_key, 1, window_seconds):
+        return True
+    try:
+        return cache.incr(cache_key) <= limit
+    except ValueError:  # expired between add and incr
+        return cache.add(cache_key, 1, window_seconds) or True

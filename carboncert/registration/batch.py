@@ -118,6 +118,8 @@ class ApplicationRow:
 class ParsedBatch:
     rows: list[ApplicationRow]  # the rows without a problem
     problems: list[Problem]  # by row, then column
+    # Every ID number as written, rows with problems included: their documents are not strays.
+    id_numbers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -533,7 +535,10 @@ def parse_workbook(
     )
     rows: list[ApplicationRow] = []
     problems: list[Problem] = []
+    written: set[str] = set()
     for done, (number, cells) in enumerate(body, 1):
+        if index["id_number"] < len(cells) and not _blank(cells[index["id_number"]]):
+            written.add(_folded(cells[index["id_number"]]).upper())
         row, found = _check_row(number, cells, index, ctx)
         if row:
             rows.append(row)
@@ -541,7 +546,7 @@ def parse_workbook(
         if progress and (done % PROGRESS_EVERY == 0 or done == len(body)):
             progress(done, len(body))
     problems.sort(key=lambda p: (p.row, len(p.letter), p.letter))
-    return ParsedBatch(rows, problems)
+    return ParsedBatch(rows, problems, frozenset(written))
 
 
 def _load(data: bytes, max_rows: int) -> tuple[tuple, list[tuple[int, tuple]]]:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carboncert.accounts import idcard
+from carboncert.accounts.models import Institution
 from carboncert.accounts.validators import validate_id_number
 from carboncert.catalog.models import Subject
 
@@ -171,3 +172,28 @@ class BatchUploadForm(forms.Form):
         if archive and archive.size > MAX_ZIP_BYTES:
             raise forms.ValidationError(_("材料压缩包不能超过 500 MB，请分批上传。"))
         return archive
+
+
+class SelfApplicationForm(ApplicationForm):
+    """The same application, filled by the candidate, with the institution and documents."""
+
+    institution = forms.ModelChoiceField(
+        label=_("合作机构"),
+        queryset=Institution.objects.filter(is_active=True),
+        help_text=_("报名费由所选机构统一收取。"),
+    )
+    photo = forms.FileField(label=_("二寸蓝底证件照（JPG 或 PNG）"))
+    id_card_front = forms.FileField(label=_("身份证正面"), required=False)
+    id_card_back = forms.FileField(label=_("身份证反面"), required=False)
+    diploma = forms.FileField(label=_("学历证书"), required=False)
+    proof_of_work = forms.FileField(label=_("工作证明"), required=False)
+    agree = forms.BooleanField(label=_("本人承诺所填信息及所交材料真实有效"))
+
+    DOCUMENT_FIELDS = ("photo", "id_card_front", "id_card_back", "diploma", "proof_of_work")
+
+    def files_by_kind(self) -> dict[str, tuple[bytes, str]]:
+        return {
+            field: (upload.read(), upload.name)
+            for field in self.DOCUMENT_FIELDS
+            if (upload := self.cleaned_data.get(field))
+        }

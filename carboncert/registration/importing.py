@@ -75,7 +75,8 @@ def check(import_batch: ImportBatch) -> Checked:
     ids = {row.id_number for row in rows}
     files: dict[str, dict[str, tuple[str, bytes]]] = {}
     if import_batch.documents:
-        matched = batch.match_documents(_read(import_batch.documents), ids)
+        # A file for a row with a problem is passed over, not reported as one for nobody.
+        matched = batch.match_documents(_read(import_batch.documents), ids | parsed.id_numbers)
         files = matched.files
         problems += [
             batch.Problem(0, "", "", f"{p.filename}：{p.message}" if p.filename else p.message)
@@ -208,7 +209,11 @@ def _import(import_batch: ImportBatch, *, only_valid: bool, by) -> ImportBatch:
     with transaction.atomic():
         for n, row in enumerate(checked.rows, start=1):
             application = services.create_application(
-                import_batch.institution, import_batch.sitting, facts_of(row, subject_ids), by
+                import_batch.institution,
+                import_batch.sitting,
+                facts_of(row, subject_ids),
+                by,
+                channel=Application.Channel.BATCH,
             )
             for kind in checked.files.get(row.id_number, {}):
                 services.store_document(application, checked.cleaned[row.id_number, kind], by)

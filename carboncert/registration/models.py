@@ -28,6 +28,11 @@ class Application(models.Model):
         REJECTED = "rejected", _("审核未通过")
         WITHDRAWN = "withdrawn", _("已撤回")
 
+    class Channel(models.TextChoices):
+        INSTITUTION = "institution", _("机构登记")
+        BATCH = "batch", _("批量导入")
+        SELF = "self", _("考生自行报名")
+
     # Allowed moves; services.move() refuses the rest and audits every move.
     MOVES = {
         Status.DRAFT: {Status.SUBMITTED, Status.WITHDRAWN},
@@ -64,6 +69,10 @@ class Application(models.Model):
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+
+    channel = models.CharField(
+        _("报名方式"), max_length=12, choices=Channel.choices, default=Channel.INSTITUTION
     )
 
     # What the eligibility rules and the certificate need (SPEC §4, §7).

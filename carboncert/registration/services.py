@@ -138,13 +138,25 @@ def _person_for(facts: ApplicantFacts) -> Person:
 
 
 @transaction.atomic
-def create_application(institution: Institution, sitting, facts: ApplicantFacts, by) -> Application:
+def create_application(
+    institution: Institution,
+    sitting,
+    facts: ApplicantFacts,
+    by,
+    channel: str = Application.Channel.INSTITUTION,
+) -> Application:
     check_deadline(sitting)
     person = _person_for(facts)
     if Application.objects.filter(person=person, sitting=sitting).exists():
         raise RegistrationError(f"{person} 已在本考试批次（{sitting.date:%Y-%m-%d}）报名。")
+    if not sitting.subjects.filter(pk=facts.subject_id).exists():
+        raise RegistrationError("本考试批次不考该科目。")
     application = Application(
-        person=person, institution=institution, sitting=sitting, subject_id=facts.subject_id
+        person=person,
+        institution=institution,
+        sitting=sitting,
+        subject_id=facts.subject_id,
+        channel=channel,
     )
     for field in ApplicantFacts.APPLICATION_FIELDS:
         setattr(application, field, getattr(facts, field))
@@ -175,6 +187,24 @@ def update_application(application: Application, facts: ApplicantFacts, by) -> A
         after=changed,
     )
     return application
+
+
+@transaction.atomic
+def apply_as_candidate(
+    sitting, institution: Institution, facts: ApplicantFacts, files: dict[str, tuple[bytes, str]]
+) -> Application:
+    """A candidate's own application (where the sitting allows it): filled, documented and
+    submitted in one go, or not at all. The chosen institution collects the fee as usual."""
+    if not sitting.self_registration:
+        raise RegistrationError("本考试批次不接受考生自行报名，请通过合作机构报名。")
+    if not institution.is_active:
+        raise RegistrationError("所选合作机构目前不接受报名，请另选一家。")
+    application = create_application(
+        institution, sitting, facts, by=None, channel=Application.Channel.SELF
+    )
+    for kind, (data, filename) in files.items():
+        attach_document(application, kind, data, filename, by=None)
+    return submit(application, by=None)
 
 
 def missing_documents(application: Application) -> list[str]:

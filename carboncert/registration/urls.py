@@ -26,6 +26,8 @@ urlpatterns = [
     path("batches/<int:pk>/import/", views.batch_import, name="batch_import"),
     path("batches/<int:pk>/cancel/", views.batch_cancel, name="batch_cancel"),
     path("mine/", views.my_applications, name="mine"),
+    path("apply/", views.self_apply_list, name="self_apply_list"),
+    path("apply/<str:day>/", views.self_apply, name="self_apply"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/bulk-approve/", views.review_bulk_approve, name="review_bulk_approve"),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from carboncert.accounts import throttle
 from carboncert.catalog.models import Subject
 from carboncert.pdf import PdfUnavailable
 from carboncert.sittings.models import Sitting
@@ -23,6 +24,7 @@ from .forms import (
     DocumentForm,
     ReasonForm,
     RejectForm,
+    SelfApplicationForm,
 )
 from .models import Application, Document, ImportBatch
 
@@ -472,3 +474,46 @@ def batch_cancel(request, pk):
     return redirect(
         "registration:batch_upload", day=f"{_batch_for(request.user, pk).sitting.date:%Y-%m-%d}"
     )
+
+
+# --- candidates applying themselves ------------------------------------------------------
+
+
+def _self_registration_sittings():
+    return Sitting.objects.filter(
+        self_registration=True, registration_closes_at__gte=timezone.now()
+    ).order_by("date")
+
+
+def self_apply_list(request):
+    return render(
+        request, "registration/self_apply_list.html", {"sittings": _self_registration_sittings()}
+    )
+
+
+def self_apply(request, day):
+    sitting = _sitting(day)
+    if not _self_registration_sittings().filter(pk=sitting.pk).exists():
+        raise Http404
+    form = SelfApplicationForm(request.POST or None, request.FILES or None, sitting=sitting)
+    if getattr(request, "upload_refused", False):
+        messages.error(request, "上传的文件过大，请压缩后重新提交。")
+    elif request.method == "POST" and form.is_valid():
+        address = throttle.client_address(request)
+        if not throttle.allow("self-apply", address, limit=20, window_seconds=3600):
+            form.add_error(None, "提交过于频繁，请稍后再试。")
+        else:
+            try:
+                application = services.apply_as_candidate(
+                    sitting,
+                    form.cleaned_data["institution"],
+                    form.facts(),
+                    form.files_by_kind(),
+                )
+            except services.RegistrationError as error:
+                form.add_error(None, str(error))
+            else:
+                return render(
+                    request, "registration/self_apply_done.html", {"application": application}
+                )
+    return render(request, "registration/self_apply.html", {"form": form, "sitting": sitting})

@@ -47,6 +47,13 @@ class SittingRules(models.Model):
         _("监考抓拍间隔（秒）"), default=60, validators=[MinValueValidator(10)]
     )
     work_years_cutoff = models.DateField(_("工作年限计算截止日期"), default=HANDBOOK_CUTOFF)
+    self_registration = models.BooleanField(
+        _("允许考生自行报名"),
+        default=False,
+        help_text=_(
+            "勾选后，考生可在平台上自行填写报名信息并选择合作机构，由该机构收费、审核员审核。"
+        ),
+    )
 
     RULE_FIELDS = (
         "start_time",
@@ -63,6 +70,7 @@ class SittingRules(models.Model):
         "leave_countdown_seconds",
         "snapshot_interval_seconds",
         "work_years_cutoff",
+        "self_registration",
     )
 
     class Meta:
