@@ -20,6 +20,7 @@ from .models import Application, ImportBatch
 
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 MAX_ZIP_BYTES = 500 * 1024 * 1024
+ZIP_COLUMN = "材料压缩包"
 
 
 @dataclass
@@ -78,8 +79,14 @@ def check(import_batch: ImportBatch) -> Checked:
         # A file for a row with a problem is passed over, not reported as one for nobody.
         matched = batch.match_documents(_read(import_batch.documents), ids | parsed.id_numbers)
         files = matched.files
+        # A stray or doubled file is reported but blocks nobody; only an unusable ZIP does.
         problems += [
-            batch.Problem(0, "", "", f"{p.filename}：{p.message}" if p.filename else p.message)
+            batch.Problem(
+                0,
+                ZIP_COLUMN if p.filename else "",
+                "",
+                f"{p.filename}：{p.message}" if p.filename else p.message,
+            )
             for p in matched.problems
         ]
         problems += batch.missing_photos(rows, matched)
@@ -91,7 +98,7 @@ def check(import_batch: ImportBatch) -> Checked:
     problems += document_problems
     problems += _name_problems(rows)
     bad_rows = {p.row for p in problems}
-    file_level = 0 in bad_rows
+    file_level = any(p.row == 0 and p.column != ZIP_COLUMN for p in problems)
     valid = [] if file_level else [row for row in rows if row.row not in bad_rows]
     total = len(rows) + len({p.row for p in parsed.problems if p.row})
     problems.sort(key=lambda p: (p.row, p.letter, p.column))

@@ -162,8 +162,9 @@ def application_detail(request, pk):
             "can_review": access.is_reviewer(request.user)
             and application.status == Status.SUBMITTED,
             "document_form": DocumentForm(),
-            "approve_form": ApproveForm(),
-            "reject_form": RejectForm(),
+            # Two forms on one page: their fields need ids of their own.
+            "approve_form": ApproveForm(auto_id="approve_%s"),
+            "reject_form": RejectForm(auto_id="reject_%s"),
             "withdraw_form": ReasonForm(),
             "admitted": services.is_admitted(application),
         },

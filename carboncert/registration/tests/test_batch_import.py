@@ -85,8 +85,11 @@ def test_problems_are_reported_and_nothing_is_imported_unless_asked(client, worl
     rows[1]["身份证号码"] = rows[1]["身份证号码"][:-1] + (
         "0" if rows[1]["身份证号码"][-1] != "0" else "1"
     )
-    numbers = [person(1), person(3)]  # row 5 (the fourth) has no photo
+    # Row 3's photo is there though its ID is mistyped; row 5 (the fourth) has none;
+    # and one photo belongs to nobody on the sheet.
+    numbers = [person(1), rows[1]["身份证号码"], person(3), person(99)]
     import_batch = upload(client, rows, numbers)
+    assert any(p["row"] == 0 and person(99) in p["message"] for p in import_batch.problems)
     problems = {(p["row"], p["column"]) for p in import_batch.problems}
     assert (3, "身份证号码") in problems
     assert any(p["row"] == 5 and "证件照" in p["message"] for p in import_batch.problems)
@@ -94,7 +97,7 @@ def test_problems_are_reported_and_nothing_is_imported_unless_asked(client, worl
 
     client.post(reverse("registration:batch_import", args=[import_batch.pk]))
     page = client.get(reverse("registration:batch", args=[import_batch.pk])).content.decode()
-    assert "文件中还有 2 个问题" in page
+    assert "文件中还有 4 个问题" in page  # two stray files, the bad ID, the missing photo
     assert Application.objects.count() == 0
 
     client.post(reverse("registration:batch_import", args=[import_batch.pk]), {"only_valid": "1"})
