@@ -164,11 +164,20 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A file cache, not local memory: gunicorn's workers are separate processes, and login
+    # counters and batch progress must be the same whichever worker answers.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
-# Tasks run inline unless a broker is named: a laptop, the demo and the tests need no worker.
+# Long jobs (batch checks and imports) go to Celery workers when a broker is named; without
+# one (a laptop, the demo) they run in a thread of the web process, and in tests inline.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+TASK_RUNNER = "celery" if os.environ.get("CELERY_BROKER_URL") else "thread"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 
@@ -231,6 +240,9 @@ if os.environ.get("PYTEST_VERSION"):  # set by pytest itself
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at start-up without it
     # Tests create many users; a deliberately slow hasher would only slow them down.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    TASK_RUNNER = "inline"
+    if not REDIS_URL:
+        CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -7,6 +7,7 @@ in one transaction, so a file is never half imported.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -17,6 +18,8 @@ from carboncert.accounts.models import Person
 
 from . import batch, documents, services
 from .models import Application, ImportBatch
+
+log = logging.getLogger(__name__)
 
 MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 MAX_ZIP_BYTES = 500 * 1024 * 1024
@@ -141,7 +144,15 @@ def _name_problems(rows) -> list[batch.Problem]:
 
 def run_check(batch_id: int) -> ImportBatch:
     import_batch = ImportBatch.objects.select_related("sitting").get(pk=batch_id)
-    checked = check(import_batch)
+    try:
+        checked = check(import_batch)
+    except Exception:
+        # The institution must not watch "检查中" forever; the trace goes to the log.
+        log.exception("checking import batch %s failed", batch_id)
+        import_batch.status = ImportBatch.Status.FAILED
+        import_batch.error = "检查文件时出错，请重新上传；如仍出错，请联系平台管理员。"
+        import_batch.save(update_fields=["status", "error"])
+        return import_batch
     import_batch.problems = [
         {"row": p.row, "column": p.column, "letter": p.letter, "message": p.message}
         for p in checked.problems
@@ -197,10 +208,14 @@ def run_import(batch_id: int, *, only_valid: bool, by) -> ImportBatch:
     try:
         return _import(import_batch, only_valid=only_valid, by=by)
     except services.RegistrationError as error:
-        import_batch.status = ImportBatch.Status.CHECKED
-        import_batch.error = str(error)
-        import_batch.save(update_fields=["status", "error"])
-        return import_batch
+        message = str(error)
+    except Exception:
+        log.exception("importing batch %s failed", batch_id)
+        message = "导入时出错，没有导入任何数据。请重试；如仍出错，请联系平台管理员。"
+    import_batch.status = ImportBatch.Status.CHECKED
+    import_batch.error = message
+    import_batch.save(update_fields=["status", "error"])
+    return import_batch
 
 
 def _import(import_batch: ImportBatch, *, only_valid: bool, by) -> ImportBatch:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from carboncert import jobs
 from carboncert.accounts import throttle
 from carboncert.catalog.models import Subject
 from carboncert.pdf import PdfUnavailable
@@ -426,7 +427,7 @@ def batch_upload(request, day):
             if archive:
                 import_batch.documents.save("documents.zip", archive, save=False)
             import_batch.save()
-            transaction.on_commit(lambda: tasks.check_batch.delay(import_batch.pk))
+            jobs.enqueue(tasks.check_batch, import_batch.pk)
         return redirect("registration:batch", pk=import_batch.pk)
     recent = ImportBatch.objects.filter(institution=request.user.institution, sitting=sitting)[:10]
     return render(
@@ -462,9 +463,7 @@ def batch_import(request, pk):
     except importing.ImportRefused as error:
         messages.error(request, str(error))
         return redirect("registration:batch", pk=pk)
-    transaction.on_commit(
-        lambda: tasks.import_batch.delay(import_batch.pk, only_valid, request.user.pk)
-    )
+    jobs.enqueue(tasks.import_batch, import_batch.pk, only_valid, request.user.pk)
     return redirect("registration:batch", pk=pk)
 
 

@@ -152,3 +152,25 @@ def test_the_template_downloads(client, world):
     response = client.get(reverse("registration:batch_template"))
     sheet = load_workbook(io.BytesIO(response.content))["报名信息"]
     assert sheet["A1"].value.startswith("姓名")
+
+
+def test_a_crash_while_importing_writes_nothing_and_says_so(client, world, monkeypatch):
+    from carboncert.registration import services
+
+    client.force_login(world["green"])
+    import_batch = upload(client, rows_of(3), [person(i) for i in (1, 2, 3)])
+    calls = []
+
+    def submit_then_crash(application, by, now=None):
+        calls.append(application.pk)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(application, by, now)
+
+    original = services.submit
+    monkeypatch.setattr(services, "submit", submit_then_crash)
+    client.post(reverse("registration:batch_import", args=[import_batch.pk]))
+    import_batch.refresh_from_db()
+    assert import_batch.status == ImportBatch.Status.CHECKED
+    assert "没有导入任何数据" in import_batch.error
+    assert Application.objects.count() == 0  # the first row went back too
