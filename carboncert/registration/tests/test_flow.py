@@ -243,11 +243,18 @@ def test_another_institution_gets_404_for_everything(client, world):
             {"reason": "x"},
         ),
         ("get", reverse("registration:document_file", args=[document.token]), None),
+        ("get", reverse("registration:review_form", args=[application.pk]), None),
+        ("get", reverse("registration:ticket", args=[application.pk]), None),
+        (
+            "post",
+            reverse("registration:review_decide", args=[application.pk]),
+            {"decision": "approve"},
+        ),
     ]:
         response = (
             getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
         )
-        assert response.status_code == 404, url
+        assert response.status_code in (403, 404), url
     page = client.get(reverse("registration:sitting_dashboard", args=[DAY])).content.decode()
     assert "张三" not in page
     application.refresh_from_db()
@@ -337,3 +344,24 @@ def test_an_institution_exports_only_its_own_candidates(client, world):
         ).active.values
     )
     assert len(rows) == 1  # the header only
+
+
+def test_a_30_mb_photo_and_a_pdf_with_javascript_are_refused(client, world):
+    from pypdf import PdfWriter
+    from pypdf.actions import JavaScript
+
+    application = create(client, world["green"])
+    page = upload(
+        client, application, data=b"\xff\xd8\xff" + b"0" * (30 * 1024 * 1024)
+    ).content.decode()
+    assert "文件超过 10 MB" in page
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_open_action(JavaScript("app.alert('hi');"))
+    pdf = io.BytesIO()
+    writer.write(pdf)
+    page = upload(
+        client, application, kind="diploma", data=pdf.getvalue(), name="学历.pdf"
+    ).content.decode()
+    assert "PDF 文件包含脚本或附件" in page
+    assert not application.documents.exists()
