@@ -52,10 +52,14 @@ def main() -> None:
     year = timezone.localdate().year
     generate_sittings(year)
     generate_sittings(year + 1)
-    sitting = Sitting.objects.filter(registration_closes_at__gt=timezone.now()).order_by("date").first()
+    sitting = (
+        Sitting.objects.filter(registration_closes_at__gt=timezone.now()).order_by("date").first()
+    )
     for subject in Subject.objects.all():
         SubjectFee.objects.get_or_create(subject=subject, defaults={"amount": Decimal("800")})
-    staff = testing.staff(f"bench-{time.time_ns()}", roles.INSTITUTION, testing.institution("bench", "压测机构"))
+    staff = testing.staff(
+        f"bench-{time.time_ns()}", roles.INSTITUTION, testing.institution("bench", "压测机构")
+    )
 
     headers = [column.header for column in batch.COLUMNS]
     book = Workbook()
@@ -65,7 +69,9 @@ def main() -> None:
     archive_bytes = io.BytesIO()
     with zipfile.ZipFile(archive_bytes, "w") as archive:
         for n in range(ROWS):
-            number = with_check_digit(f"3201021990{n // 1000 + 1:02d}{n % 28 + 1:02d}{n % 1000:03d}")
+            number = with_check_digit(
+                f"3201021990{n // 1000 + 1:02d}{n % 28 + 1:02d}{n % 1000:03d}"
+            )
             cells = {
                 "姓名": f"考生{n}",
                 "身份证号码": number,
@@ -79,10 +85,17 @@ def main() -> None:
             archive.writestr(f"{number}_照片.jpg", photo(n))
     workbook_bytes = io.BytesIO()
     book.save(workbook_bytes)
-    print(f"sitting {sitting.date}, {ROWS} rows, workbook {len(workbook_bytes.getvalue()) // 1024} KB, "
-          f"ZIP {len(archive_bytes.getvalue()) // 1024} KB")
+    print(
+        f"sitting {sitting.date}, {ROWS} rows, workbook {len(workbook_bytes.getvalue()) // 1024} KB, "
+        f"ZIP {len(archive_bytes.getvalue()) // 1024} KB"
+    )
 
-    import_batch = ImportBatch(institution=staff.institution, sitting=sitting, uploaded_by=staff, workbook_name="bench.xlsx")
+    import_batch = ImportBatch(
+        institution=staff.institution,
+        sitting=sitting,
+        uploaded_by=staff,
+        workbook_name="bench.xlsx",
+    )
     import_batch.workbook.save("bench.xlsx", ContentFile(workbook_bytes.getvalue()), save=False)
     import_batch.documents.save("bench.zip", ContentFile(archive_bytes.getvalue()), save=False)
     import_batch.save()
@@ -90,8 +103,10 @@ def main() -> None:
     started = time.perf_counter()
     checked = importing.run_check(import_batch.pk)
     check_seconds = time.perf_counter() - started
-    print(f"check: {checked.rows_valid}/{checked.rows_total} valid, {len(checked.problems)} problems, "
-          f"{check_seconds:.1f} s; last progress {importing.progress_of(import_batch.pk)}")
+    print(
+        f"check: {checked.rows_valid}/{checked.rows_total} valid, {len(checked.problems)} problems, "
+        f"{check_seconds:.1f} s; last progress {importing.progress_of(import_batch.pk)}"
+    )
     for problem in checked.problems[:5]:
         print("  problem:", problem)
 
@@ -100,8 +115,10 @@ def main() -> None:
     done = importing.run_import(import_batch.pk, only_valid=False, by=staff)
     import_seconds = time.perf_counter() - started
     imported = Application.objects.filter(institution=staff.institution, sitting=sitting).count()
-    print(f"import: status {done.status}, {imported} applications, {import_seconds:.1f} s; "
-          f"last progress {importing.progress_of(import_batch.pk)}")
+    print(
+        f"import: status {done.status}, {imported} applications, {import_seconds:.1f} s; "
+        f"last progress {importing.progress_of(import_batch.pk)}"
+    )
     print(f"RESULT check_seconds {check_seconds:.2f} s")
     print(f"RESULT import_seconds {import_seconds:.2f} s")
     print(f"RESULT total_seconds {check_seconds + import_seconds:.2f} s")
