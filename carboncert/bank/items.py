@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -196,3 +198,71 @@ def within_tolerance(given: float, expected: float, tolerance_percent: Decimal) 
     if expected == 0:
         return abs(given) <= 1e-9
     return abs(given - expected) <= abs(expected) * float(tolerance_percent) / 100 + 1e-12
+
+
+# --- storage -------------------------------------------------------------------------
+
+
+def to_data(item: Item) -> dict:
+    """The item as JSON-ready data (how a question version is stored)."""
+    return {
+        "type": item.type.value,
+        "stem": item.stem,
+        "options": [{"text": o.text, "correct": o.correct} for o in item.options],
+        "reference_answer": item.reference_answer,
+        "rubric": [{"description": c.description, "points": str(c.points)} for c in item.rubric],
+        "keywords": list(item.keywords),
+        "parameters": [
+            {
+                "name": p.name,
+                "low": str(p.low),
+                "high": str(p.high),
+                "step": str(p.step),
+                "unit": p.unit,
+            }
+            for p in item.parameters
+        ],
+        "formula": item.formula,
+        "unit": item.unit,
+        "tolerance_percent": str(item.tolerance_percent),
+        "explanation": item.explanation,
+        "difficulty": item.difficulty,
+        "reference": item.reference,
+    }
+
+
+def from_data(data: dict) -> Item:
+    return Item(
+        type=QuestionType(data["type"]),
+        stem=data.get("stem", ""),
+        options=tuple(Option(o["text"], bool(o.get("correct"))) for o in data.get("options", ())),
+        reference_answer=data.get("reference_answer", ""),
+        rubric=tuple(
+            Criterion(c["description"], Decimal(str(c["points"]))) for c in data.get("rubric", ())
+        ),
+        keywords=tuple(data.get("keywords", ())),
+        parameters=tuple(
+            Parameter(
+                p["name"],
+                Decimal(str(p["low"])),
+                Decimal(str(p["high"])),
+                Decimal(str(p.get("step", 1))),
+                p.get("unit", ""),
+            )
+            for p in data.get("parameters", ())
+        ),
+        formula=data.get("formula", ""),
+        unit=data.get("unit", ""),
+        tolerance_percent=Decimal(str(data.get("tolerance_percent", 1))),
+        explanation=data.get("explanation", ""),
+        difficulty=int(data.get("difficulty", 3)),
+        reference=data.get("reference", ""),
+    )
+
+
+_PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def stem_key(stem: str) -> str:
+    """The stem with whitespace and punctuation removed: equal keys mean a duplicate question."""
+    return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", stem)).casefold()

@@ -78,3 +78,35 @@ def test_good_content_has_no_problems():
         unit="tCO2",
     )
     assert item.problems() == []
+
+
+def test_items_survive_storage():
+    from carboncert.bank.items import Criterion, from_data, to_data
+
+    item = Item(
+        QuestionType.NUMERIC,
+        "燃烧 {fc} 吨标煤……",
+        parameters=(Parameter("fc", Decimal("100"), Decimal("200"), Decimal("0.5"), "t"),),
+        formula="fc * 2.66",
+        unit="tCO₂",
+        tolerance_percent=Decimal("0.5"),
+        explanation="……",
+        difficulty=4,
+        reference="carbon.md §5",
+    )
+    assert from_data(to_data(item)) == item
+    short = Item(
+        QuestionType.SHORT,
+        "简述",
+        reference_answer="答",
+        rubric=(Criterion("要点", Decimal(5)),),
+        keywords=("甲",),
+    )
+    assert from_data(to_data(short)) == short
+
+
+def test_duplicate_stems_are_recognised_despite_spacing_and_punctuation():
+    from carboncert.bank.items import stem_key
+
+    assert stem_key("《巴黎协定》于哪一年通过？") == stem_key(" 巴黎协定 于哪一年通过?")
+    assert stem_key("CO₂ 的全球变暖潜势是多少") != stem_key("CH₄ 的全球变暖潜势是多少")
