@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "carboncert.catalog",
     "carboncert.sittings",
     "carboncert.registration",
+    "carboncert.bank",
     "carboncert.ops",
 ]
 

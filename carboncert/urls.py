@@ -12,6 +12,7 @@ urlpatterns = [
     path("sittings/", include("carboncert.sittings.urls")),
     path("accounts/", include("carboncert.accounts.urls")),
     path("registration/", include("carboncert.registration.urls")),
+    path("bank/", include("carboncert.bank.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -26,6 +26,8 @@ ROLE_PAGES = (
     (roles.INSTITUTION, _("考生报名"), "registration:institution_home"),
     (roles.REVIEWER, _("资格审核"), "registration:review_queue"),
     (roles.ADMINISTRATOR, _("资格审核"), "registration:review_queue"),
+    (roles.QUESTION_EDITOR, _("题库"), "bank:questions"),
+    (roles.ADMINISTRATOR, _("题库"), "bank:questions"),
 )
 
 

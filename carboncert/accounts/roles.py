@@ -55,7 +55,11 @@ ROLES = (
         ("accounts.view_person", "accounts.view_institution", "registration.view_application"),
     ),
     Role(TEACHER, _("师资"), ("catalog.view_subject", "catalog.view_knowledgepoint")),
-    Role(QUESTION_EDITOR, _("命题"), ("catalog.view_subject", "catalog.view_knowledgepoint")),
+    Role(
+        QUESTION_EDITOR,
+        _("命题"),
+        ("catalog.view_subject", "catalog.view_knowledgepoint", "bank.view_question"),
+    ),
     Role(PROCTOR, _("考场负责人"), ("sittings.view_sitting", "accounts.view_person")),
     Role(GRADER, _("阅卷"), ("sittings.view_sitting",)),
     Role(

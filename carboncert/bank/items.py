@@ -266,3 +266,26 @@ _PUNCTUATION = re.compile(r"[\s\W_]+", re.UNICODE)
 def stem_key(stem: str) -> str:
     """The stem with whitespace and punctuation removed: equal keys mean a duplicate question."""
     return _PUNCTUATION.sub("", unicodedata.normalize("NFKC", stem)).casefold()
+
+
+def midpoint_values(item: Item) -> dict[str, Decimal]:
+    """Parameter values for a preview: each range's middle, on its step."""
+    values = {}
+    for p in item.parameters:
+        steps = ((p.high - p.low) / p.step / 2).to_integral_value()
+        values[p.name] = p.low + steps * p.step
+    return values
+
+
+def render_stem(item: Item, values: dict[str, Decimal]) -> str:
+    """The stem as a candidate reads it, with their parameter values in place of {name}."""
+    return re.sub(
+        r"\{(\w+)\}",
+        lambda m: _plain_number(values[m.group(1)]) if m.group(1) in values else m.group(0),
+        item.stem,
+    )
+
+
+def _plain_number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .items import TYPE_LABELS, QuestionType, from_data
+
+TYPE_CHOICES = [(t.value, label) for t, label in TYPE_LABELS.items()]
+
+
+class Question(models.Model):
+    """A question's identity and editorial state; its content lives in immutable versions."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        REVIEW = "review", _("待审核")
+        ACTIVE = "active", _("已启用")
+        RETIRED = "retired", _("已停用")
+
+    # Allowed moves; services.move() refuses the rest and audits every move.
+    MOVES = {
+        Status.DRAFT: {Status.REVIEW, Status.RETIRED},
+        Status.REVIEW: {Status.ACTIVE, Status.DRAFT},
+        Status.ACTIVE: {Status.RETIRED, Status.DRAFT},
+        Status.RETIRED: {Status.DRAFT},
+    }
+
+    knowledge_point = models.ForeignKey(
+        "catalog.KnowledgePoint",
+        verbose_name=_("考核知识点"),
+        on_delete=models.PROTECT,
+        related_name="questions",
+    )
+    type = models.CharField(_("题型"), max_length=12, choices=TYPE_CHOICES, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    difficulty = models.PositiveSmallIntegerField(_("难度"), default=3, db_index=True)
+    stem_key = models.CharField(max_length=255, db_index=True, editable=False)
+    current = models.ForeignKey(
+        "QuestionVersion", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("命题人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("试题")
+        verbose_name_plural = _("试题")
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        stem = self.current.content.get("stem", "") if self.current_id else ""
+        return f"#{self.pk} {TYPE_LABELS[QuestionType(self.type)]} {stem[:30]}"
+
+
+class QuestionVersion(models.Model):
+    """One immutable state of a question. A paper that used it keeps it forever."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("版本"))
+    content = models.JSONField(_("内容"))
+    used = models.BooleanField(_("已用于试卷"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("试题版本")
+        verbose_name_plural = _("试题版本")
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="question_version_number")
+        ]
+
+    def __str__(self):
+        return f"#{self.question_id} v{self.number}"
+
+    @property
+    def item(self):
+        return from_data(self.content)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "bank"
+urlpatterns = [
+    path("", views.question_list, name="questions"),
+    path("new/", views.question_new, name="question_new"),
+    path("<int:pk>/", views.question_detail, name="question"),
+    path("<int:pk>/edit/", views.question_edit, name="question_edit"),
+    path("<int:pk>/move/", views.question_move, name="question_move"),
+]
