@@ -160,3 +160,18 @@ class QuestionForm(forms.Form):
             initial[f"option_{key}"] = option.text
             initial[f"correct_{key}"] = option.correct
         return initial
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label=_("试题文件（Excel .xlsx，使用平台模板）"))
+    only_valid = forms.BooleanField(
+        label=_("有问题时，仍导入无误的行"),
+        required=False,
+        help_text=_("不勾选时，文件中只要有问题就不导入任何试题。"),
+    )
+
+    def clean_workbook(self):
+        workbook = self.cleaned_data["workbook"]
+        if workbook.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("文件不能超过 20 MB。"))
+        return workbook

@@ -111,3 +111,16 @@ def move(question: Question, to: str, by, reason: str = "") -> Question:
 def mark_used(version_ids) -> None:
     """Freeze the versions a paper uses: from now on editing them makes new versions."""
     QuestionVersion.objects.filter(pk__in=list(version_ids), used=False).update(used=True)
+
+
+@transaction.atomic
+def import_rows(rows, by) -> list[Question]:
+    """Create the parsed rows as draft questions, all or none."""
+    points = {
+        p.name: p for p in KnowledgePoint.objects.filter(name__in={r.knowledge_point for r in rows})
+    }
+    return [create_question(points[row.knowledge_point], row.item, by) for row in rows]
+
+
+def bank_stems() -> set[str]:
+    return set(Question.objects.exclude(status=Status.RETIRED).values_list("stem_key", flat=True))

@@ -1,15 +1,18 @@
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carboncert.accounts import roles
 from carboncert.catalog.models import KnowledgePoint, Subject
 
-from . import services
-from .forms import QuestionForm
+from . import services, spreadsheet
+from .forms import ImportForm, QuestionForm
 from .items import OPTION_KEYS, QuestionType, evaluate, midpoint_values, render_stem, stem_key
 from .models import TYPE_CHOICES, Question
 
@@ -140,3 +143,63 @@ def question_move(request, pk):
     else:
         messages.success(request, "试题状态已更新。")
     return redirect("bank:question", pk=pk)
+
+
+# --- import and export ---------------------------------------------------------------
+
+
+def _filtered(request):
+    questions = Question.objects.select_related("knowledge_point", "current")
+    subject = Subject.objects.filter(code=request.GET.get("subject", "")).first()
+    if subject:
+        questions = questions.filter(knowledge_point__modules__subject=subject).distinct()
+    for field, key in (("status", "status"), ("type", "type")):
+        value = request.GET.get(key)
+        if value and value.isalnum():
+            questions = questions.filter(**{field: value})
+    return questions.order_by("pk")
+
+
+@editor_required
+def export_xlsx(request):
+    rows = [(q.knowledge_point.name, q.current.item, None) for q in _filtered(request)]
+    response = HttpResponse(
+        spreadsheet.write(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('试题导出.xlsx')}"
+    return response
+
+
+@editor_required
+def template_xlsx(request):
+    response = HttpResponse(
+        spreadsheet.write([]),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('试题导入模板.xlsx')}"
+    return response
+
+
+@editor_required
+def import_xlsx(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if getattr(request, "upload_refused", False):
+        messages.error(request, "上传的文件过大。")
+    elif request.method == "POST" and form.is_valid():
+        parsed = spreadsheet.parse(
+            form.cleaned_data["workbook"].read(),
+            knowledge_points=set(KnowledgePoint.objects.values_list("name", flat=True)),
+            existing_stems=services.bank_stems(),
+        )
+        imported = []
+        file_level = any(p.row == 0 for p in parsed.problems)
+        if (
+            parsed.rows
+            and not file_level
+            and (not parsed.problems or form.cleaned_data["only_valid"])
+        ):
+            imported = services.import_rows(parsed.rows, by=request.user)
+        report = {"parsed": parsed, "imported": imported}
+    return render(request, "bank/import.html", {"form": form, "report": report})

@@ -128,3 +128,27 @@ def test_the_list_filters_and_searches(client, editors):
         reverse("bank:questions"), {"q": "京都议定书", "subject": "CE-1"}
     ).content.decode()
     assert "京都议定书" in page and "巴黎协定" not in page
+
+
+def test_an_editor_imports_a_spreadsheet_and_sees_every_problem(client, editors):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from carboncert.bank.tests.test_spreadsheet import good, workbook
+
+    author, _ = editors
+    client.force_login(author)
+    data = workbook(
+        [good(知识点="温室气体的影响"), good(题干="乙", 答案="E", 知识点="温室气体的影响")]
+    )
+    page = client.post(
+        reverse("bank:import"), {"workbook": SimpleUploadedFile("q.xlsx", data)}
+    ).content.decode()
+    assert "没有导入任何试题" in page and "超出了已填写的选项" in page
+    assert not Question.objects.exists()
+    page = client.post(
+        reverse("bank:import"), {"workbook": SimpleUploadedFile("q.xlsx", data), "only_valid": "on"}
+    ).content.decode()
+    assert "已导入 1 道试题" in page
+    assert Question.objects.get().status == "draft"
+    exported = client.get(reverse("bank:export_xlsx"))
+    assert exported.status_code == 200 and len(exported.content) > 1000
