@@ -93,3 +93,61 @@ class QuestionVersion(models.Model):
     @property
     def item(self):
         return from_data(self.content)
+
+
+def default_sections():
+    # The programme's default mix: 30 single × 1, 15 multiple × 2, 4 short answer × 10 = 100.
+    return [
+        {"type": "single", "count": 30, "points": 1},
+        {"type": "multiple", "count": 15, "points": 2},
+        {"type": "short", "count": 4, "points": 10},
+    ]
+
+
+class Blueprint(models.Model):
+    """How a subject's paper is made: the mix of types and points, and the difficulty aimed at.
+
+    The module weights are the syllabus's (catalog), so they are not repeated here.
+    """
+
+    subject = models.OneToOneField(
+        "catalog.Subject", verbose_name=_("科目"), on_delete=models.CASCADE, related_name="blueprint"
+    )
+    sections = models.JSONField(_("题型与分值"), default=default_sections)
+    difficulty_target = models.DecimalField(
+        _("目标难度"), max_digits=3, decimal_places=1, default=3
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("组卷方案")
+        verbose_name_plural = _("组卷方案")
+
+    def __str__(self):
+        return f"{self.subject.code} 组卷方案"
+
+
+class Paper(models.Model):
+    """One assembled paper, frozen: the versions it uses never change, and its seed rebuilds it."""
+
+    class Purpose(models.TextChoices):
+        EXAM = "exam", _("考试")
+        FORM = "form", _("固定试卷")
+        PRACTICE = "practice", _("练习")
+        MOCK = "mock", _("模拟卷")
+
+    subject = models.ForeignKey("catalog.Subject", on_delete=models.PROTECT, related_name="papers")
+    purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.EXAM)
+    label = models.CharField(_("名称"), max_length=50, blank=True)
+    seed = models.BigIntegerField()
+    blueprint = models.JSONField()  # as used: module points, sections, difficulty target
+    items = models.JSONField()  # [{version, module, type, points, option_order, parameters}]
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("试卷")
+        verbose_name_plural = _("试卷")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject.code} {self.get_purpose_display()} {self.label or self.seed}"
