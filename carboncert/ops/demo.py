@@ -16,7 +16,10 @@ from PIL import Image, ImageDraw
 from carboncert.accounts import roles
 from carboncert.accounts.models import Institution, Person, User
 from carboncert.accounts.services import create_staff_user, ensure_candidate_login
-from carboncert.catalog.models import Subject
+from carboncert.bank import demo_content
+from carboncert.bank import services as bank
+from carboncert.bank.models import Question
+from carboncert.catalog.models import KnowledgePoint, Subject
 from carboncert.catalog.services import load_catalogue
 from carboncert.registration import services as registration
 from carboncert.registration.models import Application, SubjectFee
@@ -135,6 +138,17 @@ def _demo_applications(institution, staff_user, reviewer, admin) -> None:
             )
 
 
+def _demo_bank(author, reviewer) -> None:
+    """The original CE-1 question set, active, so the demo sitting can assemble real papers."""
+    if Question.objects.exists():
+        return
+    points = {p.name: p for p in KnowledgePoint.objects.all()}
+    for name, item in demo_content.load():
+        question = bank.create_question(points[name], item, by=author)
+        bank.move(question, Question.Status.REVIEW, by=author)
+        bank.move(question, Question.Status.ACTIVE, by=reviewer)
+
+
 @transaction.atomic
 def build() -> list[DemoAccount]:
     load_catalogue()
@@ -174,7 +188,8 @@ def build() -> list[DemoAccount]:
         accounts.append(DemoAccount(id_number, name, roles.CANDIDATE, "考生（用身份证号码登录）"))
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=["institution", "reviewer", "admin"])
+        for u in User.objects.filter(username__in=["institution", "reviewer", "admin", "editor"])
     }
     _demo_applications(institution, users["institution"], users["reviewer"], users["admin"])
+    _demo_bank(users["editor"], users["admin"])
     return accounts

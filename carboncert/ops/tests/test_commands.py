@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from carboncert.accounts.models import Institution, Person, User
+from carboncert.bank.demo_content import load as load_ce1
+from carboncert.bank.models import Question
 from carboncert.catalog.models import Subject
 from carboncert.ops import demo
 from carboncert.registration.models import Application
@@ -39,6 +41,7 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine):
     states = dict(Application.objects.values_list("person__name", "status"))
     assert states == {"张三": "submitted", "李思雨": "approved", "王芳": "draft"}
     assert Application.objects.get(person__name="李思雨").ticket_number
+    assert Question.objects.filter(status="active").count() == len(load_ce1())
 
 
 def test_tick_creates_missing_sittings_and_is_quiet_the_second_time(time_machine):
