@@ -163,7 +163,10 @@ class QuestionForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    workbook = forms.FileField(label=_("试题文件（Excel .xlsx，使用平台模板）"))
+    workbook = forms.FileField(
+        label=_("试题文件"),
+        help_text=_("Excel（.xlsx，使用平台模板）、Moodle XML（.xml）或 GIFT（.txt/.gift）"),
+    )
     only_valid = forms.BooleanField(
         label=_("有问题时，仍导入无误的行"),
         required=False,

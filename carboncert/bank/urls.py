@@ -12,4 +12,5 @@ urlpatterns = [
     path("import/", views.import_xlsx, name="import"),
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("template.xlsx", views.template_xlsx, name="template_xlsx"),
+    path("export/<str:fmt>/", views.export_format, name="export"),
 ]

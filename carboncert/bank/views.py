@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carboncert.accounts import roles
 from carboncert.catalog.models import KnowledgePoint, Subject
 
-from . import services, spreadsheet
+from . import interchange, services, spreadsheet
 from .forms import ImportForm, QuestionForm
 from .items import OPTION_KEYS, QuestionType, evaluate, midpoint_values, render_stem, stem_key
 from .models import TYPE_CHOICES, Question
@@ -181,6 +181,68 @@ def template_xlsx(request):
     return response
 
 
+EXPORTS = {
+    "moodle": ("试题.xml", "application/xml"),
+    "gift": ("试题.gift.txt", "text/plain; charset=utf-8"),
+    "qti": ("试题_qti21.zip", "application/zip"),
+}
+
+
+@editor_required
+def export_format(request, fmt):
+    if fmt not in EXPORTS:
+        raise Http404
+    questions = [
+        interchange.Exchanged(q.current.item, q.knowledge_point.name, name=f"#{q.pk}")
+        for q in _filtered(request)
+    ]
+    if fmt == "moodle":
+        content = interchange.write_moodle_xml(questions)
+    elif fmt == "gift":
+        content = interchange.write_gift(questions)[0].encode()
+    else:
+        content = interchange.write_qti_package(questions)[0]
+    filename, content_type = EXPORTS[fmt]
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _read_upload(name: str, data: bytes, known_points: set[str]):
+    """Any supported file as spreadsheet-style rows and problems, by what the file is."""
+    if data[:2] == b"PK" and name.lower().endswith(".xlsx"):
+        return spreadsheet.parse(
+            data, knowledge_points=known_points, existing_stems=services.bank_stems()
+        )
+    if name.lower().endswith(".xml"):
+        result = interchange.read_moodle_xml(data)
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return spreadsheet.Parsed(
+                [], [spreadsheet.Problem(0, "", "", "GIFT 文件应为 UTF-8 编码的文本")]
+            )
+        result = interchange.read_gift(text)
+    rows, problems = [], [spreadsheet.Problem(0, "说明", "", p) for p in result.problems]
+    existing = services.bank_stems()
+    for n, q in enumerate(result.questions, start=1):
+        label = q.name or q.item.stem[:20]
+        if q.knowledge_point not in known_points:
+            problems.append(
+                spreadsheet.Problem(
+                    n, "知识点", "", f"「{label}」的知识点“{q.knowledge_point}”不在考试大纲中"
+                )
+            )
+        elif stem_key(q.item.stem) in existing:
+            problems.append(
+                spreadsheet.Problem(n, "题干", "", f"「{label}」：题库中已有相同题干的试题")
+            )
+        else:
+            rows.append(spreadsheet.QuestionRow(n, q.knowledge_point, q.item, q.points))
+    return spreadsheet.Parsed(rows, problems)
+
+
 @editor_required
 def import_xlsx(request):
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -188,18 +250,15 @@ def import_xlsx(request):
     if getattr(request, "upload_refused", False):
         messages.error(request, "上传的文件过大。")
     elif request.method == "POST" and form.is_valid():
-        parsed = spreadsheet.parse(
-            form.cleaned_data["workbook"].read(),
-            knowledge_points=set(KnowledgePoint.objects.values_list("name", flat=True)),
-            existing_stems=services.bank_stems(),
+        upload = form.cleaned_data["workbook"]
+        parsed = _read_upload(
+            upload.name, upload.read(), set(KnowledgePoint.objects.values_list("name", flat=True))
         )
         imported = []
-        file_level = any(p.row == 0 for p in parsed.problems)
-        if (
-            parsed.rows
-            and not file_level
-            and (not parsed.problems or form.cleaned_data["only_valid"])
-        ):
+        # Notes on lossy conversions (column 说明) inform; they do not block an import.
+        blocking = [p for p in parsed.problems if p.column != "说明"]
+        file_level = any(p.row == 0 for p in blocking)
+        if parsed.rows and not file_level and (not blocking or form.cleaned_data["only_valid"]):
             imported = services.import_rows(parsed.rows, by=request.user)
-        report = {"parsed": parsed, "imported": imported}
+        report = {"parsed": parsed, "imported": imported, "blocking": blocking}
     return render(request, "bank/import.html", {"form": form, "report": report})

@@ -152,3 +152,23 @@ def test_an_editor_imports_a_spreadsheet_and_sees_every_problem(client, editors)
     assert Question.objects.get().status == "draft"
     exported = client.get(reverse("bank:export_xlsx"))
     assert exported.status_code == 200 and len(exported.content) > 1000
+
+
+def test_the_bank_goes_to_moodle_and_comes_back(client, editors):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    author, _ = editors
+    original = services.create_question(point(), single(), by=author)
+    client.force_login(author)
+    exported = client.get(reverse("bank:export", args=["moodle"]))
+    assert b"<quiz>" in exported.content
+    gift = client.get(reverse("bank:export", args=["gift"])).content.decode()
+    assert "巴黎协定" in gift
+    assert client.get(reverse("bank:export", args=["qti"])).content[:2] == b"PK"
+    services.move(original, Question.Status.RETIRED, by=author)  # so the import is no duplicate
+    page = client.post(
+        reverse("bank:import"), {"workbook": SimpleUploadedFile("bank.xml", exported.content)}
+    ).content.decode()
+    assert "已导入 1 道试题" in page
+    question = Question.objects.exclude(pk=original.pk).get()
+    assert question.current.item == single() and question.knowledge_point == point()
