@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from carboncert.catalog.models import KnowledgePoint
 
-from .items import OPTION_KEYS, Criterion, Item, Option, Parameter, QuestionType
-from .models import TYPE_CHOICES
+from . import assembly
+from .items import OPTION_KEYS, TYPE_LABELS, Criterion, Item, Option, Parameter, QuestionType
+from .models import TYPE_CHOICES, Blueprint
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -178,3 +179,58 @@ class ImportForm(forms.Form):
         if workbook.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("文件不能超过 20 MB。"))
         return workbook
+
+
+class BlueprintForm(forms.ModelForm):
+    """The mix of types as lines "题型,题数,每题分值", e.g. 单选题,30,1."""
+
+    sections_text = forms.CharField(
+        label=_("题型与分值"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("每行一种题型：题型,题数,每题分值，例如：单选题,30,1。合计应为 100 分。"),
+    )
+
+    class Meta:
+        model = Blueprint
+        fields = ["difficulty_target"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections_text"].initial = "\n".join(
+            f"{TYPE_LABELS[QuestionType(s['type'])]},{s['count']},{s['points']}"
+            for s in self.instance.sections
+        )
+
+    def clean_sections_text(self):
+        by_label = {label: kind for kind, label in TYPE_LABELS.items()}
+        sections = []
+        for n, line in enumerate(
+            filter(None, (x.strip() for x in self.cleaned_data["sections_text"].splitlines())), 1
+        ):
+            parts = [p.strip() for p in re.split(r"[,，]", line)]
+            if (
+                len(parts) != 3
+                or parts[0] not in by_label
+                or not (parts[1].isdigit() and parts[2].isdigit())
+            ):
+                raise forms.ValidationError(
+                    _("第 %(n)s 行应为“题型,题数,每题分值”，例如：单选题,30,1") % {"n": n}
+                )
+            sections.append(
+                {"type": by_label[parts[0]].value, "count": int(parts[1]), "points": int(parts[2])}
+            )
+        problems = assembly.Blueprint(
+            (100,),
+            tuple(
+                assembly.Section(QuestionType(s["type"]), s["count"], s["points"]) for s in sections
+            ),
+        ).problems()
+        if problems:
+            raise forms.ValidationError(
+                [p.replace("各模块合计 100 分", "100 分") for p in problems]
+            )
+        return sections
+
+    def save(self, commit=True):
+        self.instance.sections = self.cleaned_data["sections_text"]
+        return super().save(commit)

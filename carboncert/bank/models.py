@@ -111,7 +111,10 @@ class Blueprint(models.Model):
     """
 
     subject = models.OneToOneField(
-        "catalog.Subject", verbose_name=_("科目"), on_delete=models.CASCADE, related_name="blueprint"
+        "catalog.Subject",
+        verbose_name=_("科目"),
+        on_delete=models.CASCADE,
+        related_name="blueprint",
     )
     sections = models.JSONField(_("题型与分值"), default=default_sections)
     difficulty_target = models.DecimalField(

@@ -13,4 +13,6 @@ urlpatterns = [
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("template.xlsx", views.template_xlsx, name="template_xlsx"),
     path("export/<str:fmt>/", views.export_format, name="export"),
+    path("blueprints/", views.blueprint_list, name="blueprints"),
+    path("blueprints/<str:code>/", views.blueprint_detail, name="blueprint"),
 ]

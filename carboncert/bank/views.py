@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 from carboncert.accounts import roles
 from carboncert.catalog.models import KnowledgePoint, Subject
 
-from . import interchange, services, spreadsheet
-from .forms import ImportForm, QuestionForm
+from . import assembly, interchange, papers, services, spreadsheet
+from .forms import BlueprintForm, ImportForm, QuestionForm
 from .items import OPTION_KEYS, QuestionType, evaluate, midpoint_values, render_stem, stem_key
 from .models import TYPE_CHOICES, Question
 
@@ -262,3 +262,50 @@ def import_xlsx(request):
             imported = services.import_rows(parsed.rows, by=request.user)
         report = {"parsed": parsed, "imported": imported, "blocking": blocking}
     return render(request, "bank/import.html", {"form": form, "report": report})
+
+
+# --- blueprints and papers -----------------------------------------------------------
+
+
+@editor_required
+def blueprint_list(request):
+    subjects = Subject.objects.select_related("specialty", "level")
+    rows = [(subject, papers.readiness(subject)) for subject in subjects]
+    return render(request, "bank/blueprint_list.html", {"rows": rows})
+
+
+@editor_required
+def blueprint_detail(request, code):
+    subject = get_object_or_404(Subject.objects.select_related("specialty", "level"), code=code)
+    row = papers.blueprint_row(subject)
+    form = BlueprintForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "组卷方案已保存。")
+        return redirect("bank:blueprint", code=code)
+    names = papers.module_names(subject)
+    bank = papers.bank_of(subject)
+    types = [t for t in QuestionType]
+    availability = [
+        (name, [sum(1 for e in bank if m in e.modules and e.type is t) for t in types])
+        for m, name in enumerate(names)
+    ]
+    problems = papers.readiness(subject)
+    report = None
+    if not problems:
+        built = papers.assembler(subject)
+        sample = [built.paper(seed) for seed in range(100)]
+        report = assembly.exposure_report(sample, papers.blueprint_of(subject))
+    return render(
+        request,
+        "bank/blueprint_detail.html",
+        {
+            "subject": subject,
+            "form": form,
+            "types": types,
+            "availability": availability,
+            "problems": problems,
+            "report": report,
+            "names": names,
+        },
+    )

@@ -1,0 +1,114 @@
+"""Papers from the bank: a subject's blueprint, its active questions, and assembled papers.
+
+The pure rules are in assembly.py; this is where they meet the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict
+
+from django.db import transaction
+
+from carboncert.catalog.models import ModulePoint, Subject
+
+from . import assembly, services
+from .items import QuestionType
+from .models import Blueprint, Paper, Question
+
+
+def blueprint_row(subject: Subject) -> Blueprint:
+    return Blueprint.objects.get_or_create(subject=subject)[0]
+
+
+def blueprint_of(subject: Subject) -> assembly.Blueprint:
+    row = blueprint_row(subject)
+    sections = tuple(
+        assembly.Section(QuestionType(s["type"]), int(s["count"]), int(s["points"]))
+        for s in row.sections
+    )
+    weights = list(subject.modules.order_by("order").values_list("weight", flat=True))
+    return assembly.blueprint_for(weights, sections, float(row.difficulty_target))
+
+
+def module_names(subject: Subject) -> list[str]:
+    return list(subject.modules.order_by("order").values_list("name", flat=True))
+
+
+def bank_of(subject: Subject) -> list[assembly.BankEntry]:
+    """The subject's active questions: each counts for every module whose syllabus lists its point."""
+    modules = list(subject.modules.order_by("order").values_list("pk", flat=True))
+    index = {pk: i for i, pk in enumerate(modules)}
+    point_modules: dict[int, set[int]] = {}
+    for point_id, module_id in ModulePoint.objects.filter(module__in=modules).values_list(
+        "point_id", "module_id"
+    ):
+        point_modules.setdefault(point_id, set()).add(index[module_id])
+    questions = Question.objects.filter(
+        status=Question.Status.ACTIVE, knowledge_point_id__in=point_modules
+    ).select_related("current")
+    entries = []
+    for question in questions:
+        item = question.current.item
+        entries.append(
+            assembly.BankEntry(
+                version_id=question.current_id,
+                modules=frozenset(point_modules[question.knowledge_point_id]),
+                type=item.type,
+                difficulty=item.difficulty,
+                option_count=len(item.options),
+                parameters=item.parameters,
+            )
+        )
+    return entries
+
+
+def assembler(subject: Subject) -> assembly.Assembler:
+    return assembly.Assembler(blueprint_of(subject), bank_of(subject))
+
+
+def readiness(subject: Subject) -> list[str]:
+    """Why this subject cannot have papers yet (Chinese), or nothing."""
+    try:
+        blueprint = blueprint_of(subject)
+    except ValueError as error:
+        return [str(error)]
+    problems = blueprint.problems()
+    if problems:
+        return problems
+    return assembly.Assembler(blueprint, bank_of(subject)).shortfalls(module_names(subject))
+
+
+@transaction.atomic
+def build_paper(
+    subject: Subject, *, seed: int | None = None, purpose=Paper.Purpose.EXAM, label=""
+) -> Paper:
+    """An individualised paper, stored; the versions it uses are frozen from now on."""
+    seed = secrets.randbits(48) if seed is None else seed
+    built = assembler(subject).paper(seed)
+    blueprint = blueprint_of(subject)
+    paper = Paper.objects.create(
+        subject=subject,
+        purpose=purpose,
+        label=label,
+        seed=seed,
+        blueprint={
+            "module_points": list(blueprint.module_points),
+            "sections": [
+                {"type": s.type.value, "count": s.count, "points": s.points}
+                for s in blueprint.sections
+            ],
+            "difficulty_target": blueprint.difficulty_target,
+        },
+        items=[
+            {
+                **{k: v for k, v in asdict(item).items() if k not in ("type", "parameters")},
+                "type": item.type.value,
+                "option_order": list(item.option_order),
+                "parameters": {name: str(value) for name, value in item.parameters},
+            }
+            for item in built.items
+        ],
+    )
+    services.mark_used(item.version_id for item in built.items)
+    return paper
