@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import asdict
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -79,19 +80,13 @@ def readiness(subject: Subject) -> list[str]:
     return assembly.Assembler(blueprint, bank_of(subject)).shortfalls(module_names(subject))
 
 
-@transaction.atomic
-def build_paper(
-    subject: Subject, *, seed: int | None = None, purpose=Paper.Purpose.EXAM, label=""
-) -> Paper:
-    """An individualised paper, stored; the versions it uses are frozen from now on."""
-    seed = secrets.randbits(48) if seed is None else seed
-    built = assembler(subject).paper(seed)
+def _stored(subject: Subject, built: assembly.Paper, purpose, label) -> Paper:
     blueprint = blueprint_of(subject)
     paper = Paper.objects.create(
         subject=subject,
         purpose=purpose,
         label=label,
-        seed=seed,
+        seed=built.seed,
         blueprint={
             "module_points": list(blueprint.module_points),
             "sections": [
@@ -112,3 +107,51 @@ def build_paper(
     )
     services.mark_used(item.version_id for item in built.items)
     return paper
+
+
+@transaction.atomic
+def build_paper(
+    subject: Subject, *, seed: int | None = None, purpose=Paper.Purpose.EXAM, label=""
+) -> Paper:
+    """An individualised paper, stored; the versions it uses are frozen from now on."""
+    seed = secrets.randbits(48) if seed is None else seed
+    return _stored(subject, assembler(subject).paper(seed), purpose, label)
+
+
+@transaction.atomic
+def build_forms(subject: Subject, count: int, *, seed: int | None = None) -> list[Paper]:
+    """Parallel fixed forms A, B, C… for a programme that prefers them to individual papers."""
+    if not 1 <= count <= 26:
+        raise ValueError("固定试卷的份数应为 1 到 26")
+    seed = secrets.randbits(48) if seed is None else seed
+    built = assembler(subject).forms(count, seed)
+    return [
+        _stored(subject, form, Paper.Purpose.FORM, chr(ord("A") + n))
+        for n, form in enumerate(built)
+    ]
+
+
+def stored_report(subject: Subject, purpose=Paper.Purpose.EXAM) -> assembly.Report | None:
+    """Module points, difficulty and exposure over the papers actually made for the subject."""
+    rows = list(Paper.objects.filter(subject=subject, purpose=purpose))
+    if not rows:
+        return None
+    built = [
+        assembly.Paper(
+            row.seed,
+            tuple(
+                assembly.PaperItem(
+                    i["version_id"],
+                    i["module"],
+                    QuestionType(i["type"]),
+                    i["points"],
+                    i["difficulty"],
+                    tuple(i["option_order"]),
+                    tuple((k, Decimal(v)) for k, v in i["parameters"].items()),
+                )
+                for i in row.items
+            ),
+        )
+        for row in rows
+    ]
+    return assembly.exposure_report(built, blueprint_of(subject))

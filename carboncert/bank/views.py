@@ -14,7 +14,7 @@ from carboncert.catalog.models import KnowledgePoint, Subject
 from . import assembly, interchange, papers, services, spreadsheet
 from .forms import BlueprintForm, ImportForm, QuestionForm
 from .items import OPTION_KEYS, QuestionType, evaluate, midpoint_values, render_stem, stem_key
-from .models import TYPE_CHOICES, Question
+from .models import TYPE_CHOICES, Paper, Question
 
 EDITORS = (roles.QUESTION_EDITOR, roles.ADMINISTRATOR)
 
@@ -278,8 +278,8 @@ def blueprint_list(request):
 def blueprint_detail(request, code):
     subject = get_object_or_404(Subject.objects.select_related("specialty", "level"), code=code)
     row = papers.blueprint_row(subject)
-    form = BlueprintForm(request.POST or None, instance=row)
-    if request.method == "POST" and form.is_valid():
+    form = BlueprintForm(request.POST if "sections_text" in request.POST else None, instance=row)
+    if form.is_bound and form.is_valid():
         form.save()
         messages.success(request, "组卷方案已保存。")
         return redirect("bank:blueprint", code=code)
@@ -291,6 +291,18 @@ def blueprint_detail(request, code):
         for m, name in enumerate(names)
     ]
     problems = papers.readiness(subject)
+    if request.method == "POST" and "forms" in request.POST and not problems:
+        count = request.POST.get("forms", "")
+        made = (
+            papers.build_forms(subject, int(count))
+            if count.isdigit() and 1 <= int(count) <= 26
+            else []
+        )
+        if made:
+            messages.success(request, f"已生成固定试卷 {'、'.join(p.label for p in made)}。")
+        else:
+            messages.error(request, "固定试卷的份数应为 1 到 26。")
+        return redirect("bank:blueprint", code=code)
     report = None
     if not problems:
         built = papers.assembler(subject)
@@ -307,5 +319,7 @@ def blueprint_detail(request, code):
             "problems": problems,
             "report": report,
             "names": names,
+            "stored": papers.stored_report(subject),
+            "forms": Paper.objects.filter(subject=subject, purpose=Paper.Purpose.FORM)[:26],
         },
     )

@@ -93,3 +93,22 @@ def test_the_blueprint_page_reports_and_saves(client, ce1_bank):
     assert papers.blueprint_of(subject).sections[0] == assembly.Section(QuestionType.SINGLE, 40, 1)
     listing = client.get(reverse("bank:blueprints")).content.decode()
     assert "可以组卷" in listing and "题量不足" in listing
+
+
+def test_parallel_forms_and_the_report_over_stored_papers(client, ce1_bank):
+    subject, author = ce1_bank
+    forms = papers.build_forms(subject, 3, seed=5)
+    assert [f.label for f in forms] == ["A", "B", "C"]
+    for form in forms:
+        assert module_points(form) == [10, 25, 45, 20]
+    shared = set.intersection(*({i["version_id"] for i in f.items} for f in forms))
+    assert len(shared) < 10  # the bank has room for forms that barely overlap
+    for seed in range(5):
+        papers.build_paper(subject, seed=seed)
+    report = papers.stored_report(subject)
+    assert report.papers == 5 and report.exact
+    client.force_login(author)
+    page = client.get(reverse("bank:blueprint", args=["CE-1"])).content.decode()
+    assert "已生成的考试试卷（5 份）" in page and "A 卷" in page
+    client.post(reverse("bank:blueprint", args=["CE-1"]), {"forms": "2"})
+    assert subject.papers.filter(purpose="form").count() == 5
