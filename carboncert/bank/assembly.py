@@ -440,6 +440,11 @@ class Assembler:
         self.allocations: list[Allocation] = []  # acceptable, closest to proportional first
         self.plans: list[tuple[_Slot, ...]] = []  # one per allocation the bank can fill
         self._invalid = blueprint.problems()
+        # A true/false question is a single choice of 正确/错误: without a section of its
+        # own it serves the single-choice section (and keeps its options unshuffled).
+        self._true_false_as_single = QuestionType.TRUE_FALSE not in {
+            s.type for s in blueprint.sections
+        }
         # What the bank lacks for the acceptable allocation needing the fewest questions added.
         self._lacking: list[tuple[int, Section, int]] = []
         if self._invalid:
@@ -472,7 +477,11 @@ class Assembler:
             own: list[list[BankEntry]] = [[] for _ in needs]
             shared = []
             for entry in entries:
-                if entry.type is section.type:
+                if entry.type is section.type or (
+                    self._true_false_as_single
+                    and entry.type is QuestionType.TRUE_FALSE
+                    and section.type is QuestionType.SINGLE
+                ):
                     if len(entry.modules) == 1:
                         own[next(iter(entry.modules))].append(entry)
                     else:

@@ -104,12 +104,18 @@ def prepared(code: str, sections: tuple[Section, ...] = DEFAULT_SECTIONS):
 def assert_valid(paper: Paper, blueprint: Blueprint, bank: dict[int, BankEntry]) -> None:
     items = paper.items
     assert paper.module_points(len(blueprint.module_points)) == blueprint.module_points
-    assert [(i.type, i.points) for i in items] == [
+    # Without a true/false section, true/false questions serve the single-choice one.
+    own_section = TRUE_FALSE in {s.type for s in blueprint.sections}
+
+    def section_of(item):
+        return SINGLE if item.type is TRUE_FALSE and not own_section else item.type
+
+    assert [(section_of(i), i.points) for i in items] == [
         (s.type, s.points) for s in blueprint.sections for _ in range(s.count)
     ]
     assert len({i.version_id for i in items}) == len(items)
     for section in blueprint.sections:
-        modules = [i.module for i in items if i.type is section.type]
+        modules = [i.module for i in items if section_of(i) is section.type]
         assert modules == sorted(modules)  # grouped by module, syllabus order
     for item in items:
         entry = bank[item.version_id]
@@ -513,3 +519,27 @@ def test_the_exposure_report_of_a_sitting():
     assert [m.lowest for m in report.modules] == [10, 25, 45, 20]
     assert abs(report.difficulty_mean - 3) <= DIFFICULTY_TOLERANCE
     assert sum(n for _, n in report.uses) == 500 * 49
+
+
+def test_true_false_questions_serve_the_single_choice_section_unshuffled():
+    from carboncert.bank import assembly
+
+    bank = [
+        assembly.BankEntry(n, frozenset({0}), QuestionType.TRUE_FALSE, 3, option_count=2)
+        for n in range(1, 11)
+    ] + [
+        assembly.BankEntry(100 + n, frozenset({0}), QuestionType.MULTIPLE, 3, option_count=4)
+        for n in range(5)
+    ]
+    blueprint = assembly.Blueprint(
+        (14,),
+        (
+            assembly.Section(QuestionType.SINGLE, 10, 1),
+            assembly.Section(QuestionType.MULTIPLE, 2, 2),
+        ),
+    )
+    paper = assembly.assemble(blueprint, bank, seed=3)
+    true_false = [i for i in paper.items if i.type is QuestionType.TRUE_FALSE]
+    assert len(true_false) == 10 and all(
+        i.points == 1 and i.option_order == (0, 1) for i in true_false
+    )
