@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carboncert.accounts import roles
-from carboncert.catalog.models import KnowledgePoint, Subject
+from carboncert.catalog.models import KnowledgePoint, Subject, SyllabusModule
 
 from . import assembly, interchange, papers, services, spreadsheet
 from .forms import BlueprintForm, ImportForm, QuestionForm
@@ -35,6 +35,16 @@ def question_list(request):
     subject = Subject.objects.filter(code=request.GET.get("subject", "")).first()
     if subject:
         questions = questions.filter(knowledge_point__modules__subject=subject).distinct()
+    module = request.GET.get("module", "")
+    if module.isdigit():
+        questions = questions.filter(knowledge_point__modules=module).distinct()
+    usage = request.GET.get("usage")
+    if usage in ("used", "unused"):
+        questions = (
+            questions.filter(versions__used=True).distinct()
+            if usage == "used"
+            else questions.exclude(versions__used=True)
+        )
     filters = {
         "knowledge_point_id": request.GET.get("kp"),
         "type": request.GET.get("type"),
@@ -55,6 +65,7 @@ def question_list(request):
         {
             "page": page,
             "subjects": Subject.objects.select_related("specialty", "level"),
+            "modules": SyllabusModule.objects.filter(subject=subject) if subject else [],
             "points": KnowledgePoint.objects.order_by("name"),
             "types": TYPE_CHOICES,
             "statuses": Question.Status.choices,

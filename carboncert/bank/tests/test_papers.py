@@ -112,3 +112,28 @@ def test_parallel_forms_and_the_report_over_stored_papers(client, ce1_bank):
     assert "已生成的考试试卷（5 份）" in page and "A 卷" in page
     client.post(reverse("bank:blueprint", args=["CE-1"]), {"forms": "2"})
     assert subject.papers.filter(purpose="form").count() == 5
+
+
+def test_editors_filter_by_module_and_usage(client, ce1_bank):
+    from carboncert.catalog.models import SyllabusModule
+
+    subject, author = ce1_bank
+    paper = papers.build_paper(subject, seed=11)
+    used = QuestionVersion.objects.get(pk=paper.items[0]["version_id"]).question
+    client.force_login(author)
+    listing = client.get(reverse("bank:questions"), {"usage": "used"})
+    assert listing.context["page"].paginator.count == 49
+    assert used in listing.context["page"].object_list or used.pk in [
+        q.pk for q in listing.context["page"].paginator.object_list
+    ]
+    unused = (
+        client.get(reverse("bank:questions"), {"usage": "unused"}).context["page"].paginator.count
+    )
+    assert unused == Question.objects.count() - 49
+    module = SyllabusModule.objects.get(subject=subject, order=4)
+    in_module = (
+        client.get(reverse("bank:questions"), {"subject": "CE-1", "module": module.pk})
+        .context["page"]
+        .paginator
+    )
+    assert in_module.count == Question.objects.filter(knowledge_point__modules=module).count() > 0
