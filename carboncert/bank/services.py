@@ -56,7 +56,11 @@ def edit_question(
     question: Question, item: Item, by, knowledge_point: KnowledgePoint | None = None
 ) -> Question:
     """New content for a question: a used version is never touched, a new one is made instead."""
-    question = Question.objects.select_for_update().select_related("current").get(pk=question.pk)
+    question = (
+        Question.objects.select_for_update(of=("self",))
+        .select_related("current")
+        .get(pk=question.pk)
+    )
     _check(item)
     if item.type.value != question.type:
         raise BankError("不能修改题型；请另建一道新题。")
