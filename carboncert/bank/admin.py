@@ -1,17 +1,13 @@
 from django.contrib import admin
 
+from carboncert.web import ReadOnlyInline
+
 from .models import Question, QuestionVersion
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ReadOnlyInline):
     model = QuestionVersion
     fields = ["number", "used", "created_by", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Question)

@@ -1,15 +1,14 @@
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carboncert.accounts import roles
 from carboncert.catalog.models import KnowledgePoint, Subject, SyllabusModule
+from carboncert.web import XLSX, attachment
 
 from . import assembly, interchange, papers, services, spreadsheet
 from .forms import BlueprintForm, ImportForm, QuestionForm
@@ -174,22 +173,12 @@ def _filtered(request):
 @editor_required
 def export_xlsx(request):
     rows = [(q.knowledge_point.name, q.current.item, None) for q in _filtered(request)]
-    response = HttpResponse(
-        spreadsheet.write(rows),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('试题导出.xlsx')}"
-    return response
+    return attachment(spreadsheet.write(rows), "试题导出.xlsx", XLSX)
 
 
 @editor_required
 def template_xlsx(request):
-    response = HttpResponse(
-        spreadsheet.write([]),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('试题导入模板.xlsx')}"
-    return response
+    return attachment(spreadsheet.write([]), "试题导入模板.xlsx", XLSX)
 
 
 EXPORTS = {
@@ -214,9 +203,7 @@ def export_format(request, fmt):
     else:
         content = interchange.write_qti_package(questions)[0]
     filename, content_type = EXPORTS[fmt]
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(content, filename, content_type)
 
 
 def _read_upload(name: str, data: bytes, known_points: set[str]):

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from carboncert.web import ReadOnlyInline
+
 from . import services
 from .models import Application, Bill, BillLine, Document, Payment, SubjectFee
 
@@ -12,15 +14,9 @@ class SubjectFeeAdmin(admin.ModelAdmin):
     list_editable = ["amount"]
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ReadOnlyInline):
     model = Document
     fields = ["kind", "content_type", "size", "uploaded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Application)
@@ -65,26 +61,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         return False
 
 
-class BillLineInline(admin.TabularInline):
+class BillLineInline(ReadOnlyInline):
     model = BillLine
     fields = ["application", "amount", "paid_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyInline):
     model = Payment
     fields = ["amount", "paid_on", "reference", "recorded_by", "recorded_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Bill)

@@ -1,11 +1,9 @@
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -16,6 +14,7 @@ from carboncert.accounts import throttle
 from carboncert.catalog.models import Subject
 from carboncert.pdf import PdfUnavailable
 from carboncert.sittings.models import Sitting
+from carboncert.web import XLSX, attachment
 
 from . import access, batch, exports, importing, printing, services, tasks
 from .forms import (
@@ -318,10 +317,7 @@ def review_bulk_approve(request):
 
 
 def _download(content: bytes, filename: str, content_type="application/pdf"):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(content, filename, content_type)
 
 
 @login_required
@@ -383,7 +379,7 @@ def export_xlsx(request, day):
     return _download(
         exports.applications_xlsx(applications),
         f"报名名单_{sitting.date:%Y%m%d}_{request.user.institution.code}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
     )
 
 
@@ -403,7 +399,7 @@ def batch_template(request):
     return _download(
         batch.build_template(names),
         "双碳考核报名表模板.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
     )
 
 

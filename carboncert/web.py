@@ -1,0 +1,30 @@
+"""Small pieces every app's pages and admin share."""
+
+from urllib.parse import quote
+
+from django.contrib import admin
+from django.http import HttpResponse
+
+
+def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A download with a Chinese file name that every browser keeps, never cached by proxies."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown beside their parent in the admin; they change only through services."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
