@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "carboncert.sittings",
     "carboncert.registration",
     "carboncert.bank",
+    "carboncert.exams",
     "carboncert.ops",
 ]
 

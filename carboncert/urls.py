@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 
+from carboncert.api import api
+
 admin.site.site_header = _("双碳岗位能力考核平台 · 管理后台")
 admin.site.site_title = _("管理后台")
 admin.site.index_title = _("管理")
@@ -13,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("carboncert.accounts.urls")),
     path("registration/", include("carboncert.registration.urls")),
     path("bank/", include("carboncert.bank.urls")),
+    path("exam/", include("carboncert.exams.urls")),
+    path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ PUBLIC = (
     (_("项目介绍"), "catalog:programme"),
     (_("报名条件"), "catalog:eligibility"),
     (_("考试安排"), "sittings:list"),
+    (_("考试登录"), "exams:login"),
 )
 
 

@@ -53,7 +53,7 @@ def test_tick_creates_missing_sittings_and_is_quiet_the_second_time(time_machine
     assert "1 sittings created" in out.getvalue()
     out = StringIO()
     call_command("tick", stdout=out)
-    assert "0 sittings created, 0 timelines updated" in out.getvalue()
+    assert "0 sittings created, 0 timelines updated, 0 attempts handed in" in out.getvalue()
 
 
 def test_generate_sittings_prints_the_warnings(catalogue):

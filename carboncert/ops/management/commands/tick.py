@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from carboncert.exams.services import sweep
 from carboncert.sittings.services import generate_sittings, refresh_all_timelines
 
 
@@ -14,4 +15,8 @@ class Command(BaseCommand):
         year = timezone.localdate().year
         created = sum(g.created for y in (year, year + 1) for g in generate_sittings(y))
         changed = refresh_all_timelines()
-        self.stdout.write(f"tick: {created} sittings created, {changed} timelines updated")
+        handed_in = sweep()
+        self.stdout.write(
+            f"tick: {created} sittings created, {changed} timelines updated, "
+            f"{handed_in} attempts handed in at their end"
+        )

@@ -1,0 +1,178 @@
+"""The exam client's API. Every endpoint authenticates the attempt's bearer token and
+checks that the attempt is open; the clock is the server's."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from ninja import File, Form, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+
+from . import services
+from .models import Attempt, Snapshot
+
+MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024
+EVENT_KINDS = {"camera_lost", "camera_back", "copy", "paste", "contextmenu", "offline", "online"}
+
+
+class AttemptToken(HttpBearer):
+    def authenticate(self, request, token):
+        attempt = services.attempt_for_token(token)
+        if attempt is not None:
+            # Time runs out whether or not the candidate's browser is still there.
+            request.attempt = services.hand_in_if_over(attempt)
+        return attempt
+
+
+router = Router(auth=AttemptToken(), tags=["exam"])
+
+
+def ms(moment) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
+class Problem(Schema):
+    code: str
+    message: str
+
+
+def refused(error: services.Refused):
+    return Status(409, {"code": error.code, "message": error.message})
+
+
+def attempt_state(attempt: Attempt) -> dict:
+    window = services.window_of(attempt)
+    sitting = attempt.application.sitting
+    return {
+        "id": attempt.pk,
+        "status": attempt.status,
+        "server_now_ms": int(time.time() * 1000),
+        "starts_at_ms": ms(window.starts_at),
+        "earliest_hand_in_at_ms": ms(window.earliest_hand_in_at),
+        "ends_at_ms": ms(window.attempt_ends_at),
+        "handed_in_at_ms": ms(attempt.handed_in_at),
+        "leave_count": attempt.leave_count,
+        "leave_limit": sitting.leave_limit,
+        "countdown_seconds": sitting.leave_countdown_seconds,
+        "snapshot_interval_seconds": sitting.snapshot_interval_seconds,
+    }
+
+
+def full_state(attempt: Attempt) -> dict:
+    items = services.shown_items(attempt) if attempt.status == Attempt.Status.ANSWERING else []
+    return {
+        "attempt": attempt_state(attempt),
+        "items": [item.__dict__ for item in items],
+        "answers": {str(n): v for n, v in attempt.answers.values_list("n", "value")},
+        "last_seq": attempt.last_seq,
+    }
+
+
+@router.get("/state")
+def state(request):
+    return full_state(request.attempt)
+
+
+@router.post("/start", response={200: dict, 409: Problem})
+def start(request):
+    try:
+        attempt = services.start(request.attempt)
+    except services.Refused as error:
+        return refused(error)
+    return full_state(attempt)
+
+
+class SaveIn(Schema):
+    seq: int
+    n: int
+    value: str = ""
+    client_time_ms: int | None = None
+
+
+class SavesIn(Schema):
+    saves: list[SaveIn]
+
+
+@router.post("/answers", response={200: dict, 409: Problem})
+def answers(request, payload: SavesIn):
+    if len(payload.saves) > 500:
+        raise HttpError(413, "一次提交的答案过多")
+    try:
+        acked = services.save_answers(
+            request.attempt,
+            [services.Save(s.seq, s.n, s.value, s.client_time_ms) for s in payload.saves],
+        )
+    except services.Refused as error:
+        return refused(error)
+    return {"acked_seq": acked, "server_now_ms": int(time.time() * 1000)}
+
+
+class HeartbeatIn(Schema):
+    client_time_ms: int | None = None
+
+
+@router.post("/heartbeat")
+def heartbeat(request, payload: HeartbeatIn):
+    attempt = Attempt.objects.select_related("application__sitting").get(pk=request.attempt.pk)
+    state = attempt_state(attempt)
+    return {k: state[k] for k in ("server_now_ms", "ends_at_ms", "status", "leave_count")}
+
+
+class LeaveIn(Schema):
+    left_at_ms: int | None = None
+    returned_at_ms: int | None = None
+    reason: str = "fullscreen"
+
+
+@router.post("/leaves")
+def leaves(request, payload: LeaveIn):
+    attempt = services.record_leave(request.attempt, payload.dict())
+    return {
+        "leave_count": attempt.leave_count,
+        "handed_in": attempt.status == Attempt.Status.HANDED_IN,
+    }
+
+
+class EventIn(Schema):
+    kind: str
+    at_ms: int | None = None
+
+
+@router.post("/events", response={204: None})
+def events(request, payload: EventIn):
+    if payload.kind in EVENT_KINDS:
+        services.record_event(request.attempt, payload.kind, payload.at_ms)
+    return Status(204, None)
+
+
+@router.post("/snapshots", response={204: None, 413: Problem, 409: Problem})
+def snapshots(request, image: UploadedFile = File(...), reason: str = Form("interval")):
+    attempt = request.attempt
+    if attempt.status == Attempt.Status.HANDED_IN:
+        return Status(409, {"code": "handed_in", "message": "已交卷"})
+    if image.size > MAX_SNAPSHOT_BYTES:
+        return Status(413, {"code": "too_large", "message": "图片过大"})
+    data = image.read()
+    if not data.startswith(b"\xff\xd8\xff"):
+        return Status(409, {"code": "not_jpeg", "message": "抓拍图片应为 JPEG"})
+    snapshot = Snapshot(attempt=attempt, taken_at=timezone.now(), reason=reason[:12])
+    snapshot.image.save(f"{attempt.pk}.jpg", ContentFile(data), save=True)
+    return Status(204, None)
+
+
+@router.post("/hand-in", response={200: dict, 409: Problem})
+def hand_in(request):
+    try:
+        attempt = services.hand_in(request.attempt)
+    except services.Refused as error:
+        return refused(error)
+    return {
+        "status": attempt.status,
+        "handed_in_at_ms": ms(attempt.handed_in_at),
+        "answered": attempt.answers.exclude(value="").count(),
+        "total": len(attempt.paper.items) if attempt.paper_id else 0,
+    }

@@ -1,0 +1,364 @@
+"""State changes of an exam attempt: login, start, saves, leaves, hand-in, extra time, the sweep.
+
+The server owns time (clock.py decides with the server's `now`) and nothing
+acknowledged is lost (a save is committed before its reply, journaled, and
+applied once, in order).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from carboncert.accounts import idcard, throttle
+from carboncert.audit.services import record
+from carboncert.bank import papers
+from carboncert.bank.items import OPTION_KEYS, QuestionType, from_data, render_stem
+from carboncert.bank.models import QuestionVersion
+from carboncert.registration.models import Application
+
+from . import clock
+from .models import Answer, Attempt, Event, JournalEntry
+
+log = logging.getLogger(__name__)
+Status = Attempt.Status
+TOKEN_SALT = "carboncert.exam"
+TOKEN_MAX_AGE = 12 * 3600
+THROTTLE_SCOPE = "exam"
+MAX_ANSWER_CHARS = 20_000
+
+
+class Refused(Exception):
+    """The exam says no: `code` for the client, `message` (Chinese) for the candidate."""
+
+    def __init__(self, code: str, message: str):
+        self.code = code
+        self.message = message
+        super().__init__(message)
+
+
+def window_of(attempt_or_application) -> clock.Window:
+    if isinstance(attempt_or_application, Attempt):
+        application, extra = (
+            attempt_or_application.application,
+            attempt_or_application.extra_minutes,
+        )
+    else:
+        application, extra = attempt_or_application, 0
+    s = application.sitting
+    return clock.Window(
+        s.check_in_at, s.starts_at, s.late_entry_closes_at, s.earliest_hand_in_at, s.ends_at,
+        timedelta(minutes=extra),
+    )  # fmt: skip
+
+
+# --- login ------------------------------------------------------------------------------
+
+
+def _admission(id_number: str, today) -> Application | None:
+    return (
+        Application.objects.select_related("sitting", "subject", "person", "bill_line")
+        .filter(
+            person__id_number=id_number,
+            status=Application.Status.APPROVED,
+            ticket_number__isnull=False,
+            bill_line__paid_at__isnull=False,
+            sitting__date=today,
+        )
+        .first()
+    )
+
+
+def exam_login(id_number: str, password: str, address: str, now: datetime | None = None) -> Attempt:
+    """Check an admission's ID number and last four characters inside the sitting's window.
+
+    The four characters are a weak secret, so: throttled per account and per
+    address, every failure logged, and no hint whether the ID number exists.
+    """
+    now = now or timezone.now()
+    try:
+        number = idcard.validate(id_number)
+    except idcard.IdNumberError:
+        raise Refused("bad_id", "请输入正确的18位身份证号码（末位X大小写均可）。") from None
+    if throttle.is_locked(THROTTLE_SCOPE, number, address):
+        log.warning("exam login locked: %s from %s", idcard.mask(number), address)
+        raise Refused("locked", "登录失败次数过多，账号已暂时锁定。请联系考场负责人解锁。")
+    expected = idcard.last_four(number)
+    if not hmac.compare_digest(expected.upper(), (password or "").strip().upper()):
+        throttle.record_failure(THROTTLE_SCOPE, number, address)
+        log.warning("exam login failed: %s from %s", idcard.mask(number), address)
+        raise Refused("bad_password", "身份证号码或密码不正确。密码为身份证号码后四位。")
+    application = _admission(number, timezone.localdate(now))
+    if application is None:
+        log.warning("exam login without admission today: %s from %s", idcard.mask(number), address)
+        raise Refused(
+            "not_admitted", "今天没有您的考试。请核对准考证上的考试日期，或联系报名机构。"
+        )
+    attempt = Attempt.objects.filter(application=application).first()
+    if attempt and attempt.status == Status.HANDED_IN:
+        raise Refused("handed_in", "您已交卷，不能再次进入考试。")
+    try:
+        clock.check_login(window_of(attempt or application), now, started=attempt is not None)
+    except clock.Refused as refused:
+        raise Refused(refused.code, refused.message) from None
+    if attempt is None:
+        try:
+            with transaction.atomic():
+                attempt = Attempt.objects.create(application=application)
+        except IntegrityError:  # a second login raced the first: use its attempt
+            attempt = Attempt.objects.get(application=application)
+        record(None, "exams.attempt.check_in", attempt, after={"address": address})
+    throttle.clear(THROTTLE_SCOPE, number)
+    return attempt
+
+
+def unlock_login(id_number: str, by) -> None:
+    """A proctor lifts a lock-out after checking the candidate on camera."""
+    number = idcard.normalize(id_number)
+    throttle.clear(THROTTLE_SCOPE, number)
+    log.info("exam login unlocked for %s by %s", idcard.mask(number), by)
+
+
+def token_for(attempt: Attempt) -> str:
+    return signing.dumps({"a": attempt.pk, "n": attempt.token_nonce}, salt=TOKEN_SALT)
+
+
+def attempt_for_token(token: str) -> Attempt | None:
+    """The attempt a bearer token names, or None: one query, no session read."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    attempt = (
+        Attempt.objects.select_related("application__sitting", "application__subject", "paper")
+        .filter(pk=data.get("a"))
+        .first()
+    )
+    if attempt is None or not hmac.compare_digest(attempt.token_nonce, str(data.get("n"))):
+        return None
+    return attempt
+
+
+# --- the paper ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """From the start time on: give the attempt its own paper (once) and show it."""
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.status == Status.HANDED_IN:
+        raise Refused("handed_in", "您已交卷。")
+    if not clock.may_start(window_of(attempt), now):
+        raise Refused("not_started", "考试尚未开始，请等待开考。")
+    if attempt.paper_id is None:
+        application = attempt.application
+        attempt.paper = papers.build_paper(
+            application.subject, label=application.ticket_number or ""
+        )
+    if attempt.status == Status.CHECKED_IN:
+        attempt.status = Status.ANSWERING
+        attempt.started_at = now
+    attempt.save()
+    return attempt
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    n: int
+    type: str
+    points: int
+    stem: str
+    options: list[dict]
+    unit: str
+
+
+def shown_items(attempt: Attempt) -> list[ShownItem]:
+    """The paper as this candidate sees it: their parameters, their option order."""
+    if attempt.paper_id is None:
+        return []
+    entries = attempt.paper.items
+    contents = dict(
+        QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in entries]).values_list(
+            "pk", "content"
+        )
+    )
+    shown = []
+    for n, entry in enumerate(entries, start=1):
+        item = from_data(contents[entry["version_id"]])
+        values = {k: v for k, v in entry["parameters"].items()}
+        options = [
+            {"key": OPTION_KEYS[i], "text": item.options[authored].text}
+            for i, authored in enumerate(entry["option_order"])
+        ]
+        if item.type is QuestionType.TRUE_FALSE and not options:
+            options = [{"key": "A", "text": "正确"}, {"key": "B", "text": "错误"}]
+        shown.append(
+            ShownItem(
+                n, item.type.value, entry["points"], render_stem(item, values), options, item.unit
+            )
+        )
+    return shown
+
+
+# --- saves, leaves, hand-in ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Save:
+    seq: int
+    n: int
+    value: str
+    client_time_ms: int | None = None
+
+
+def _open_or_refuse(attempt: Attempt, now: datetime) -> None:
+    if attempt.status == Status.HANDED_IN:
+        raise Refused("handed_in", "您已交卷，答案不能再修改。")
+    if attempt.status != Status.ANSWERING:
+        raise Refused("not_started", "考试尚未开始。")
+    try:
+        clock.check_save(window_of(attempt), now)
+    except clock.Refused as refused:
+        raise Refused(refused.code, refused.message) from None
+
+
+@transaction.atomic
+def save_answers(attempt: Attempt, saves: list[Save], now: datetime | None = None) -> int:
+    """Apply saves once each, in sequence order; returns the highest sequence applied.
+
+    A save at or below the last applied sequence is a retry and is ignored; a
+    gap stops the batch (the client resends what follows). The reply is sent
+    only after this transaction commits, so an acknowledged save is durable.
+    """
+    now = now or timezone.now()
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    _open_or_refuse(attempt, now)
+    total = len(attempt.paper.items)
+    for save in sorted(saves, key=lambda s: s.seq):
+        if save.seq <= attempt.last_seq:
+            continue
+        if save.seq != attempt.last_seq + 1:
+            break
+        if not 1 <= save.n <= total:
+            raise Refused("bad_item", f"第 {save.n} 题不存在。")
+        value = (save.value or "")[:MAX_ANSWER_CHARS]
+        JournalEntry.objects.create(
+            attempt=attempt, seq=save.seq, n=save.n, value=value,
+            client_time_ms=save.client_time_ms, server_time=now,
+        )  # fmt: skip
+        Answer.objects.update_or_create(
+            attempt=attempt, n=save.n, defaults={"value": value, "seq": save.seq, "saved_at": now}
+        )
+        attempt.last_seq = save.seq
+    attempt.save(update_fields=["last_seq"])
+    return attempt.last_seq
+
+
+@transaction.atomic
+def record_leave(attempt: Attempt, detail: dict, now: datetime | None = None) -> Attempt:
+    """One leave (离开考试) that outlasted the countdown; at the sitting's limit the paper is handed in."""
+    now = now or timezone.now()
+    attempt = (
+        Attempt.objects.select_for_update()
+        .select_related("application__sitting")
+        .get(pk=attempt.pk)
+    )
+    if attempt.status != Status.ANSWERING:
+        return attempt
+    attempt.leave_count += 1
+    attempt.save(update_fields=["leave_count"])
+    Event.objects.create(attempt=attempt, kind="leave", at=now, detail=detail)
+    if attempt.leave_count >= attempt.application.sitting.leave_limit:
+        attempt = _hand_in(attempt, Attempt.HandIn.LEAVES, now, None)
+    return attempt
+
+
+def record_event(
+    attempt: Attempt, kind: str, client_time_ms: int | None, now: datetime | None = None
+) -> None:
+    Event.objects.create(
+        attempt=attempt, kind=kind[:20], at=now or timezone.now(), client_time_ms=client_time_ms
+    )
+
+
+def _hand_in(attempt: Attempt, reason: str, now: datetime, by) -> Attempt:
+    attempt.status = Status.HANDED_IN
+    attempt.handed_in_at = now
+    attempt.hand_in_reason = reason
+    attempt.needs_decision = attempt.needs_decision or reason == Attempt.HandIn.LEAVES
+    attempt.save()
+    record(
+        by,
+        "exams.attempt.hand_in",
+        attempt,
+        after={"reason": reason, "answered": attempt.answers.count()},
+    )
+    return attempt
+
+
+@transaction.atomic
+def hand_in(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """The candidate hands in: only after the earliest hand-in time, and only once."""
+    now = now or timezone.now()
+    attempt = (
+        Attempt.objects.select_for_update()
+        .select_related("application__sitting")
+        .get(pk=attempt.pk)
+    )
+    if attempt.status == Status.HANDED_IN:
+        return attempt
+    try:
+        clock.check_hand_in(window_of(attempt), now)
+    except clock.Refused as refused:
+        raise Refused(refused.code, refused.message) from None
+    return _hand_in(attempt, Attempt.HandIn.CANDIDATE, now, None)
+
+
+def hand_in_if_over(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Enforced on every request: an attempt past its end is handed in, browser or not."""
+    now = now or timezone.now()
+    if attempt.status != Status.HANDED_IN and clock.is_over(window_of(attempt), now):
+        with transaction.atomic():
+            locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+            if locked.status != Status.HANDED_IN:
+                return _hand_in(locked, Attempt.HandIn.TIME, now, None)
+            return locked
+    return attempt
+
+
+def sweep(now: datetime | None = None) -> int:
+    """Hand in every attempt whose time is over (run by `carboncert tick`)."""
+    now = now or timezone.now()
+    done = 0
+    open_attempts = Attempt.objects.exclude(status=Status.HANDED_IN).select_related(
+        "application__sitting"
+    )
+    for attempt in open_attempts.filter(application__sitting__ends_at__lte=now):
+        if hand_in_if_over(attempt, now).status == Status.HANDED_IN:
+            done += 1
+    return done
+
+
+@transaction.atomic
+def grant_extra_time(attempt: Attempt, minutes: int, by, reason: str) -> Attempt:
+    """A proctor gives one attempt extra minutes (补时); its countdown follows at the next heartbeat."""
+    if not 1 <= minutes <= 120:
+        raise Refused("bad_minutes", "补时应为 1 到 120 分钟。")
+    if not reason.strip():
+        raise Refused("no_reason", "补时需要填写原因。")
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.status == Status.HANDED_IN:
+        raise Refused("handed_in", "该考生已交卷，不能补时。")
+    before = attempt.extra_minutes
+    attempt.extra_minutes += minutes
+    attempt.save(update_fields=["extra_minutes"])
+    record(by, "exams.attempt.extra_time", attempt, before={"extra_minutes": before},
+           after={"extra_minutes": attempt.extra_minutes}, reason=reason)  # fmt: skip
+    return attempt

@@ -1,0 +1,220 @@
+"""The exam's server side through its API: login, start, saves, leaves, hand-in, extra time, sweep."""
+
+import json
+
+import pytest
+
+from carboncert import testing
+from carboncert.exams import services
+from carboncert.exams.models import Attempt, JournalEntry
+from carboncert.exams.tests.conftest import ID, at
+
+pytestmark = pytest.mark.django_db
+API = "/api/exam"
+
+
+def login(id_number=ID, password="107x", address="10.1.1.1"):
+    return services.exam_login(id_number, password, address)
+
+
+def call(client, token, path, payload=None, method="post"):
+    kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if method == "get":
+        return client.get(API + path, **kwargs)
+    return client.post(
+        API + path, json.dumps(payload or {}), content_type="application/json", **kwargs
+    )
+
+
+def started(client, morning):
+    attempt = login()
+    token = services.token_for(attempt)
+    morning["time"].move_to(at(9, 1), tick=False)
+    response = call(client, token, "/start")
+    assert response.status_code == 200, response.content
+    return attempt, token, response.json()
+
+
+def test_a_full_attempt_through_the_api(client, morning):
+    attempt, token, state = started(client, morning)
+    assert len(state["items"]) == 20
+    assert state["attempt"]["status"] == "answering"
+    assert [i["points"] for i in state["items"]] == [5] * 20
+    saves = [{"seq": n, "n": n, "value": "A"} for n in range(1, 21)]
+    assert call(client, token, "/answers", {"saves": saves}).json()["acked_seq"] == 20
+    morning["time"].move_to(at(9, 31), tick=False)
+    receipt = call(client, token, "/hand-in").json()
+    assert receipt["status"] == "handed_in" and receipt["answered"] == 20 and receipt["total"] == 20
+    attempt.refresh_from_db()
+    assert attempt.hand_in_reason == "candidate"
+    assert dict(attempt.answers.values_list("n", "value")) == {n: "A" for n in range(1, 21)}
+
+
+@pytest.mark.parametrize("password", ["107X", "107x", " 107x "])
+def test_the_last_four_in_either_case_log_in(morning, password):
+    assert login(ID.lower(), password).application == morning["zhang"]
+
+
+@pytest.mark.parametrize(
+    ("when", "code", "text"),
+    [
+        (at(8, 29), "not_open", "08:30 开始签到"),
+        (at(9, 30), "late", "09:30 后不能再进入"),
+    ],
+)
+def test_login_refuses_outside_the_window(morning, when, code, text):
+    morning["time"].move_to(when, tick=False)
+    with pytest.raises(services.Refused) as refused:
+        login()
+    assert refused.value.code == code and text in refused.value.message
+
+
+def test_login_refuses_the_not_admitted_and_the_handed_in(morning):
+    with pytest.raises(services.Refused, match="今天没有您的考试"):
+        login(testing.id_number(sequence=999), "9999"[:0] + testing.id_number(sequence=999)[-4:])
+    attempt = login()
+    Attempt.objects.filter(pk=attempt.pk).update(status="handed_in")
+    with pytest.raises(services.Refused, match="您已交卷"):
+        login()
+
+
+def test_a_started_candidate_may_come_back_after_the_late_entry_close(client, morning):
+    started(client, morning)
+    morning["time"].move_to(at(10, 15), tick=False)
+    assert login().status == "answering"
+
+
+def test_saves_are_idempotent_in_order_and_gaps_wait(client, morning):
+    attempt, token, _ = started(client, morning)
+    assert (
+        call(client, token, "/answers", {"saves": [{"seq": 1, "n": 1, "value": "A"}]}).json()[
+            "acked_seq"
+        ]
+        == 1
+    )
+    # A retry of seq 1 with other content is ignored; seq 3 waits for seq 2.
+    reply = call(
+        client,
+        token,
+        "/answers",
+        {"saves": [{"seq": 1, "n": 1, "value": "C"}, {"seq": 3, "n": 1, "value": "B"}]},
+    )
+    assert reply.json()["acked_seq"] == 1
+    assert attempt.answers.get(n=1).value == "A"
+    reply = call(
+        client,
+        token,
+        "/answers",
+        {"saves": [{"seq": 3, "n": 1, "value": "B"}, {"seq": 2, "n": 2, "value": "C"}]},
+    )
+    assert reply.json()["acked_seq"] == 3
+    assert attempt.answers.get(n=1).value == "B"
+    assert list(JournalEntry.objects.filter(attempt=attempt).values_list("seq", "n", "value")) == [
+        (1, 1, "A"), (2, 2, "C"), (3, 1, "B"),
+    ]  # fmt: skip
+
+
+def test_the_server_refuses_what_it_must(client, morning):
+    attempt, token, _ = started(client, morning)
+    # Another candidate's token works only on their own attempt.
+    other = services.exam_login(
+        testing.id_number(sequence=321), testing.id_number(sequence=321)[-4:], "10.1.1.2"
+    )
+    other_token = services.token_for(other)
+    call(client, other_token, "/start")
+    call(client, other_token, "/answers", {"saves": [{"seq": 1, "n": 1, "value": "B"}]})
+    assert not attempt.answers.exists()
+    assert call(client, token + "x", "/state", method="get").status_code == 401
+    assert call(client, "", "/state", method="get").status_code == 401
+    # Hand-in before the earliest time.
+    early = call(client, token, "/hand-in")
+    assert early.status_code == 409 and "09:30 后可以交卷" in early.json()["message"]
+    # A wrong item number.
+    assert (
+        call(client, token, "/answers", {"saves": [{"seq": 1, "n": 99, "value": "A"}]}).status_code
+        == 409
+    )
+    morning["time"].move_to(at(9, 40), tick=False)
+    call(client, token, "/hand-in")
+    after = call(client, token, "/answers", {"saves": [{"seq": 1, "n": 1, "value": "A"}]})
+    assert after.status_code == 409 and after.json()["code"] == "handed_in"
+    assert not attempt.answers.exists()
+
+
+def test_a_wrong_laptop_clock_changes_no_window(client, morning):
+    _, token, _ = started(client, morning)
+    two_hours_ahead = int(at(11, 1).timestamp() * 1000)
+    reply = call(
+        client,
+        token,
+        "/answers",
+        {"saves": [{"seq": 1, "n": 1, "value": "A", "client_time_ms": two_hours_ahead}]},
+    )
+    assert reply.status_code == 200
+    beat = call(client, token, "/heartbeat", {"client_time_ms": two_hours_ahead}).json()
+    assert beat["status"] == "answering" and beat["ends_at_ms"] == int(at(11, 0).timestamp() * 1000)
+    assert call(client, token, "/hand-in").status_code == 409  # still before 09:30 by the server
+
+
+def test_the_tenth_leave_hands_in_and_marks_for_a_decision(client, morning):
+    attempt, token, _ = started(client, morning)
+    for n in range(1, 10):
+        reply = call(client, token, "/leaves", {"reason": "fullscreen"}).json()
+        assert reply == {"leave_count": n, "handed_in": False}
+    assert call(client, token, "/leaves", {"reason": "blur"}).json() == {
+        "leave_count": 10,
+        "handed_in": True,
+    }
+    attempt.refresh_from_db()
+    assert attempt.hand_in_reason == "leaves" and attempt.needs_decision
+
+
+def test_extra_time_moves_one_attempt_only(client, morning):
+    attempt, token, _ = started(client, morning)
+    other = services.exam_login(
+        testing.id_number(sequence=321), testing.id_number(sequence=321)[-4:], "10.1.1.2"
+    )
+    proctor = testing.staff("proctor", "proctor")
+    services.grant_extra_time(attempt, 10, by=proctor, reason="网络中断 10 分钟")
+    assert call(client, token, "/heartbeat").json()["ends_at_ms"] == int(
+        at(11, 10).timestamp() * 1000
+    )
+    assert call(client, services.token_for(other), "/heartbeat").json()["ends_at_ms"] == int(
+        at(11, 0).timestamp() * 1000
+    )
+    morning["time"].move_to(at(11, 5), tick=False)
+    assert (
+        call(client, token, "/answers", {"saves": [{"seq": 1, "n": 1, "value": "A"}]}).status_code
+        == 200
+    )
+    assert services.sweep() == 1  # the other attempt, not this one
+    other.refresh_from_db()
+    assert other.status == "handed_in" and other.hand_in_reason == "time"
+
+
+def test_an_attempt_whose_browser_vanished_is_handed_in_by_the_sweep(client, morning):
+    attempt, token, _ = started(client, morning)
+    call(client, token, "/answers", {"saves": [{"seq": 1, "n": 4, "value": "B"}]})
+    morning["time"].move_to(at(11, 1), tick=False)
+    assert services.sweep() == 1
+    attempt.refresh_from_db()
+    assert attempt.status == "handed_in" and attempt.hand_in_reason == "time"
+    assert dict(attempt.answers.values_list("n", "value")) == {4: "B"}
+
+
+def test_guessing_the_four_characters_is_stopped(morning, settings):
+    settings.LOGIN_FAILURE_LIMIT = 5
+    refused = 0
+    for guess in range(10_000):
+        try:
+            login(password=f"{guess:04d}", address=f"10.2.{guess // 250}.{guess % 250}")
+        except services.Refused as error:
+            refused += 1
+            if error.code == "locked":
+                break
+    # From many addresses, the account lock stops it after five tries.
+    assert refused == 6
+    with pytest.raises(services.Refused, match="暂时锁定"):
+        login()  # even the right password, until a proctor lifts it
+    services.unlock_login(ID, by="proctor")
+    assert login().application == morning["zhang"]
