@@ -28,6 +28,8 @@ ROLE_PAGES = (
     (roles.REVIEWER, _("资格审核"), "registration:review_queue"),
     (roles.ADMINISTRATOR, _("资格审核"), "registration:review_queue"),
     (roles.QUESTION_EDITOR, _("题库"), "bank:questions"),
+    (roles.PROCTOR, _("考场"), "exams:proctor"),
+    (roles.ADMINISTRATOR, _("考场"), "exams:proctor"),
     (roles.ADMINISTRATOR, _("题库"), "bank:questions"),
 )
 

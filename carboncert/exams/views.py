@@ -1,11 +1,16 @@
-from django.shortcuts import redirect, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from carboncert.accounts import throttle
+from carboncert.accounts import roles, throttle
 
 from . import services
-from .forms import ExamLoginForm
+from .forms import ExamLoginForm, ExtraTimeForm, UnlockForm
 from .models import Attempt
 
 SESSION_KEY = "exam_attempt"
@@ -53,3 +58,70 @@ def attempt_page(request):
             "api": reverse("api:api-root").rstrip("/") + "/exam",
         },
     )
+
+
+# --- the exam-room manager's page -------------------------------------------------------------
+
+
+def proctor_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not any(request.user.has_role(r) for r in (roles.PROCTOR, roles.ADMINISTRATOR)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@proctor_required
+def proctor(request):
+    today = timezone.localdate()
+    attempts = (
+        Attempt.objects.filter(application__sitting__date=today)
+        .select_related("application__person", "application__subject")
+        .order_by("application__subject__code", "application__person__name")
+    )
+    return render(
+        request,
+        "exams/proctor.html",
+        {
+            "attempts": attempts,
+            "today": today,
+            "extra_form": ExtraTimeForm(),
+            "unlock_form": UnlockForm(),
+        },
+    )
+
+
+@proctor_required
+@require_POST
+def grant_extra_time(request, pk):
+    attempt = get_object_or_404(Attempt, pk=pk)
+    form = ExtraTimeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写补时分钟数（1–120）和原因。")
+    else:
+        try:
+            services.grant_extra_time(
+                attempt, form.cleaned_data["minutes"], request.user, form.cleaned_data["reason"]
+            )
+        except services.Refused as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                f"已为 {attempt.application.person.name} 补时 {form.cleaned_data['minutes']} 分钟。",
+            )
+    return redirect("exams:proctor")
+
+
+@proctor_required
+@require_POST
+def unlock(request):
+    form = UnlockForm(request.POST)
+    if form.is_valid():
+        services.unlock_login(form.cleaned_data["id_number"], by=request.user)
+        messages.success(request, "已解除该考生的登录锁定。")
+    else:
+        messages.error(request, "请输入正确的身份证号码。")
+    return redirect("exams:proctor")

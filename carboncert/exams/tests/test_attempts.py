@@ -218,3 +218,31 @@ def test_guessing_the_four_characters_is_stopped(morning, settings):
         login()  # even the right password, until a proctor lifts it
     services.unlock_login(ID, by="proctor")
     assert login().application == morning["zhang"]
+
+
+def test_the_exam_room_manager_grants_extra_time_and_lifts_a_lock(client, morning, settings):
+    from django.urls import reverse
+
+    attempt = login()
+    manager = testing.staff("room", "proctor")
+    client.force_login(manager)
+    page = client.get(reverse("exams:proctor")).content.decode()
+    assert "张三" in page and "已签到" in page
+    client.post(reverse("exams:extra_time", args=[attempt.pk]), {"minutes": "10", "reason": "断网"})
+    attempt.refresh_from_db()
+    assert attempt.extra_minutes == 10
+    refused = client.post(
+        reverse("exams:extra_time", args=[attempt.pk]),
+        {"minutes": "500", "reason": ""},
+        follow=True,
+    )
+    assert "请填写补时分钟数" in refused.content.decode()
+    settings.LOGIN_FAILURE_LIMIT = 1
+    with pytest.raises(services.Refused):
+        login(password="0000")
+    with pytest.raises(services.Refused, match="暂时锁定"):
+        login()
+    client.post(reverse("exams:unlock"), {"id_number": ID.lower()})
+    assert login() == attempt
+    client.force_login(testing.staff("marker", "grader"))
+    assert client.get(reverse("exams:proctor")).status_code == 403
