@@ -46,7 +46,7 @@ def refused(error: services.Refused):
 
 def attempt_state(attempt: Attempt) -> dict:
     window = services.window_of(attempt)
-    sitting = attempt.application.sitting
+    sitting = attempt.sitting
     return {
         "id": attempt.pk,
         "status": attempt.status,
@@ -117,7 +117,7 @@ class HeartbeatIn(Schema):
 
 @router.post("/heartbeat")
 def heartbeat(request, payload: HeartbeatIn):
-    attempt = Attempt.objects.select_related("application__sitting").get(pk=request.attempt.pk)
+    attempt = Attempt.objects.select_related("sitting").get(pk=request.attempt.pk)
     state = attempt_state(attempt)
     return {k: state[k] for k in ("server_now_ms", "ends_at_ms", "status", "leave_count")}
 

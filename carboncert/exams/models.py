@@ -28,8 +28,12 @@ class Attempt(models.Model):
         LEAVES = "leaves", _("离开考试次数超过上限，强制交卷")
         PROCTOR = "proctor", _("考场负责人收卷")
 
-    application = models.OneToOneField(
-        "registration.Application", on_delete=models.PROTECT, related_name="attempt"
+    application = models.ForeignKey(
+        "registration.Application", on_delete=models.PROTECT, related_name="attempts"
+    )
+    # The regular sitting, or its system test (考前测试) or make-up (补考).
+    sitting = models.ForeignKey(
+        "sittings.Sitting", on_delete=models.PROTECT, related_name="attempts"
     )
     paper = models.ForeignKey("bank.Paper", null=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
@@ -51,6 +55,11 @@ class Attempt(models.Model):
         verbose_name = _("考试作答")
         verbose_name_plural = _("考试作答")
         ordering = ["-checked_in_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "sitting"], name="one_attempt_per_sitting"
+            )
+        ]
 
     def __str__(self):
         return f"{self.application} · {self.get_status_display()}"

@@ -20,8 +20,9 @@ from carboncert.accounts import idcard, throttle
 from carboncert.audit.services import record
 from carboncert.bank import papers
 from carboncert.bank.items import OPTION_KEYS, QuestionType, from_data, render_stem
-from carboncert.bank.models import QuestionVersion
+from carboncert.bank.models import Paper, QuestionVersion
 from carboncert.registration.models import Application
+from carboncert.sittings.models import Sitting
 
 from . import clock
 from .models import Answer, Attempt, Event, JournalEntry
@@ -43,36 +44,32 @@ class Refused(Exception):
         super().__init__(message)
 
 
-def window_of(attempt_or_application) -> clock.Window:
-    if isinstance(attempt_or_application, Attempt):
-        application, extra = (
-            attempt_or_application.application,
-            attempt_or_application.extra_minutes,
-        )
-    else:
-        application, extra = attempt_or_application, 0
-    s = application.sitting
+def window_of(attempt: Attempt) -> clock.Window:
+    s = attempt.sitting
     return clock.Window(
         s.check_in_at, s.starts_at, s.late_entry_closes_at, s.earliest_hand_in_at, s.ends_at,
-        timedelta(minutes=extra),
+        timedelta(minutes=attempt.extra_minutes),
     )  # fmt: skip
 
 
 # --- login ------------------------------------------------------------------------------
 
 
-def _admission(id_number: str, today) -> Application | None:
-    return (
-        Application.objects.select_related("sitting", "subject", "person", "bill_line")
-        .filter(
-            person__id_number=id_number,
-            status=Application.Status.APPROVED,
-            ticket_number__isnull=False,
-            bill_line__paid_at__isnull=False,
-            sitting__date=today,
-        )
-        .first()
+def _admission(id_number: str, today) -> tuple[Application, Sitting] | None:
+    """The admission whose sitting, system test or make-up is today, and that sitting."""
+    admitted = Application.objects.select_related("sitting", "subject", "person").filter(
+        person__id_number=id_number,
+        status=Application.Status.APPROVED,
+        ticket_number__isnull=False,
+        bill_line__paid_at__isnull=False,
     )
+    for application in admitted:
+        if application.sitting.date == today:
+            return application, application.sitting
+        satellite = application.sitting.satellites.filter(date=today).first()
+        if satellite is not None:
+            return application, satellite
+    return None
 
 
 def exam_login(id_number: str, password: str, address: str, now: datetime | None = None) -> Attempt:
@@ -94,25 +91,27 @@ def exam_login(id_number: str, password: str, address: str, now: datetime | None
         throttle.record_failure(THROTTLE_SCOPE, number, address)
         log.warning("exam login failed: %s from %s", idcard.mask(number), address)
         raise Refused("bad_password", "身份证号码或密码不正确。密码为身份证号码后四位。")
-    application = _admission(number, timezone.localdate(now))
-    if application is None:
+    found = _admission(number, timezone.localdate(now))
+    if found is None:
         log.warning("exam login without admission today: %s from %s", idcard.mask(number), address)
         raise Refused(
             "not_admitted", "今天没有您的考试。请核对准考证上的考试日期，或联系报名机构。"
         )
-    attempt = Attempt.objects.filter(application=application).first()
+    application, sitting = found
+    attempt = Attempt.objects.filter(application=application, sitting=sitting).first()
     if attempt and attempt.status == Status.HANDED_IN:
         raise Refused("handed_in", "您已交卷，不能再次进入考试。")
+    probe = attempt or Attempt(application=application, sitting=sitting)
     try:
-        clock.check_login(window_of(attempt or application), now, started=attempt is not None)
+        clock.check_login(window_of(probe), now, started=attempt is not None)
     except clock.Refused as refused:
         raise Refused(refused.code, refused.message) from None
     if attempt is None:
         try:
             with transaction.atomic():
-                attempt = Attempt.objects.create(application=application)
+                attempt = Attempt.objects.create(application=application, sitting=sitting)
         except IntegrityError:  # a second login raced the first: use its attempt
-            attempt = Attempt.objects.get(application=application)
+            attempt = Attempt.objects.get(application=application, sitting=sitting)
         record(None, "exams.attempt.check_in", attempt, after={"address": address})
     throttle.clear(THROTTLE_SCOPE, number)
     return attempt
@@ -136,7 +135,7 @@ def attempt_for_token(token: str) -> Attempt | None:
     except signing.BadSignature:
         return None
     attempt = (
-        Attempt.objects.select_related("application__sitting", "application__subject", "paper")
+        Attempt.objects.select_related("sitting", "application__subject", "paper")
         .filter(pk=data.get("a"))
         .first()
     )
@@ -159,8 +158,10 @@ def start(attempt: Attempt, now: datetime | None = None) -> Attempt:
         raise Refused("not_started", "考试尚未开始，请等待开考。")
     if attempt.paper_id is None:
         application = attempt.application
+        # A system test gets a practice paper from the same machinery; exam papers stay unseen.
+        purpose = Paper.Purpose.PRACTICE if attempt.sitting.kind == "test" else Paper.Purpose.EXAM
         attempt.paper = papers.build_paper(
-            application.subject, label=application.ticket_number or ""
+            application.subject, purpose=purpose, label=application.ticket_number or ""
         )
     if attempt.status == Status.CHECKED_IN:
         attempt.status = Status.ANSWERING
@@ -265,17 +266,13 @@ def save_answers(attempt: Attempt, saves: list[Save], now: datetime | None = Non
 def record_leave(attempt: Attempt, detail: dict, now: datetime | None = None) -> Attempt:
     """One leave (离开考试) that outlasted the countdown; at the sitting's limit the paper is handed in."""
     now = now or timezone.now()
-    attempt = (
-        Attempt.objects.select_for_update()
-        .select_related("application__sitting")
-        .get(pk=attempt.pk)
-    )
+    attempt = Attempt.objects.select_for_update().select_related("sitting").get(pk=attempt.pk)
     if attempt.status != Status.ANSWERING:
         return attempt
     attempt.leave_count += 1
     attempt.save(update_fields=["leave_count"])
     Event.objects.create(attempt=attempt, kind="leave", at=now, detail=detail)
-    if attempt.leave_count >= attempt.application.sitting.leave_limit:
+    if attempt.leave_count >= attempt.sitting.leave_limit:
         attempt = _hand_in(attempt, Attempt.HandIn.LEAVES, now, None)
     return attempt
 
@@ -307,11 +304,7 @@ def _hand_in(attempt: Attempt, reason: str, now: datetime, by) -> Attempt:
 def hand_in(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """The candidate hands in: only after the earliest hand-in time, and only once."""
     now = now or timezone.now()
-    attempt = (
-        Attempt.objects.select_for_update()
-        .select_related("application__sitting")
-        .get(pk=attempt.pk)
-    )
+    attempt = Attempt.objects.select_for_update().select_related("sitting").get(pk=attempt.pk)
     if attempt.status == Status.HANDED_IN:
         return attempt
     try:
@@ -337,10 +330,8 @@ def sweep(now: datetime | None = None) -> int:
     """Hand in every attempt whose time is over (run by `carboncert tick`)."""
     now = now or timezone.now()
     done = 0
-    open_attempts = Attempt.objects.exclude(status=Status.HANDED_IN).select_related(
-        "application__sitting"
-    )
-    for attempt in open_attempts.filter(application__sitting__ends_at__lte=now):
+    open_attempts = Attempt.objects.exclude(status=Status.HANDED_IN).select_related("sitting")
+    for attempt in open_attempts.filter(sitting__ends_at__lte=now):
         if hand_in_if_over(attempt, now).status == Status.HANDED_IN:
             done += 1
     return done

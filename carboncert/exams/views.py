@@ -38,9 +38,7 @@ def exam_login(request):
 @never_cache
 def attempt_page(request):
     attempt = (
-        Attempt.objects.select_related(
-            "application__sitting", "application__person", "application__subject"
-        )
+        Attempt.objects.select_related("sitting", "application__person", "application__subject")
         .filter(pk=request.session.get(SESSION_KEY))
         .first()
     )
@@ -77,7 +75,7 @@ def proctor_required(view):
 def proctor(request):
     today = timezone.localdate()
     attempts = (
-        Attempt.objects.filter(application__sitting__date=today)
+        Attempt.objects.filter(sitting__date=today)
         .select_related("application__person", "application__subject")
         .order_by("application__subject__code", "application__person__name")
     )

@@ -24,7 +24,7 @@ from carboncert.catalog.services import load_catalogue
 from carboncert.registration import services as registration
 from carboncert.registration.models import Application, SubjectFee
 from carboncert.sittings.models import Sitting
-from carboncert.sittings.services import generate_sittings
+from carboncert.sittings.services import add_satellite, generate_sittings
 
 DEMO_PASSWORD = "carbon-demo"
 
@@ -84,12 +84,16 @@ def demo_image(width=413, height=579, background=(67, 142, 219), label="") -> by
 def _demo_applications(institution, staff_user, reviewer, admin) -> None:
     """Three applications in three states at the next sitting still open for registration."""
     now = timezone.now()
-    sitting = Sitting.objects.filter(registration_closes_at__gte=now).order_by("date").first()
+    sitting = (
+        Sitting.objects.filter(registration_closes_at__gte=now, kind=Sitting.Kind.REGULAR)
+        .order_by("date")
+        .first()
+    )
     if sitting is None:
         return
     plans = [
         ("11010519850612107X", "CE-2", "本科", "submitted"),
-        ("310104199203181003", "CM-1", "大专", "admitted"),
+        ("310104199203181003", "CE-1", "大专", "admitted"),
         ("440305199509231006", "CA-1", "中专", "draft"),
     ]
     for id_number, code, education, state in plans:
@@ -149,6 +153,23 @@ def _demo_bank(author, reviewer) -> None:
         bank.move(question, Question.Status.ACTIVE, by=reviewer)
 
 
+def _demo_system_test(main) -> None:
+    """A system test (考前测试) open all of today, so the admitted demo candidate can sit a paper now."""
+    today = timezone.localdate()
+    if main is None or Sitting.objects.filter(date=today).exists():
+        return
+    add_satellite(
+        main,
+        Sitting.Kind.TEST,
+        today,
+        start_time=datetime.time(0, 5),
+        duration_minutes=1430,
+        check_in_minutes=5,
+        late_entry_minutes=1420,
+        earliest_hand_in_minutes=1,
+    )
+
+
 @transaction.atomic
 def build() -> list[DemoAccount]:
     load_catalogue()
@@ -192,4 +213,8 @@ def build() -> list[DemoAccount]:
     }
     _demo_applications(institution, users["institution"], users["reviewer"], users["admin"])
     _demo_bank(users["editor"], users["admin"])
+    admitted = (
+        Application.objects.filter(ticket_number__isnull=False).select_related("sitting").first()
+    )
+    _demo_system_test(admitted.sitting if admitted else None)
     return accounts

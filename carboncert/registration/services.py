@@ -146,6 +146,8 @@ def create_application(
     channel: str = Application.Channel.INSTITUTION,
 ) -> Application:
     check_deadline(sitting)
+    if sitting.kind != "regular":
+        raise RegistrationError("考前测试和补考不单独报名：它们属于对应的正式考试。")
     person = _person_for(facts)
     if Application.objects.filter(person=person, sitting=sitting).exists():
         raise RegistrationError(f"{person} 已在本考试批次（{sitting.date:%Y-%m-%d}）报名。")

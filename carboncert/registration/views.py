@@ -70,7 +70,9 @@ def institution_home(request):
     today = timezone.localdate()
     mine = access.applications_for(request.user)
     sittings = (
-        Sitting.objects.filter(Q(date__gte=today) | Q(applications__in=mine))
+        Sitting.objects.filter(
+            Q(date__gte=today, kind=Sitting.Kind.REGULAR) | Q(applications__in=mine)
+        )
         .distinct()
         .annotate(count=Count("applications", filter=Q(applications__in=mine)))
         .order_by("date")
@@ -477,7 +479,9 @@ def batch_cancel(request, pk):
 
 def _self_registration_sittings():
     return Sitting.objects.filter(
-        self_registration=True, registration_closes_at__gte=timezone.now()
+        self_registration=True,
+        registration_closes_at__gte=timezone.now(),
+        kind=Sitting.Kind.REGULAR,
     ).order_by("date")
 
 

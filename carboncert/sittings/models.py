@@ -136,6 +136,21 @@ class SittingDefaults(SittingRules):
 class Sitting(SittingRules):
     """考试批次: one exam day for every subject it offers, with its stored timeline."""
 
+    class Kind(models.TextChoices):
+        REGULAR = "regular", _("正式考试")
+        TEST = "test", _("考前测试")
+        MAKEUP = "makeup", _("补考")
+
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices, default=Kind.REGULAR)
+    # A system test (考前测试) or make-up sitting belongs to a regular one: its admissions are theirs.
+    main = models.ForeignKey(
+        "self",
+        verbose_name=_("所属考试批次"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="satellites",
+    )
     slot_year = models.PositiveSmallIntegerField(_("年份"))
     slot_month = models.PositiveSmallIntegerField(
         _("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -166,10 +181,16 @@ class Sitting(SittingRules):
         verbose_name_plural = _("考试批次")
         ordering = ["date"]
         constraints = [
-            models.UniqueConstraint(fields=["slot_year", "slot_month"], name="sitting_slot")
+            models.UniqueConstraint(
+                fields=["slot_year", "slot_month"],
+                condition=models.Q(kind="regular"),
+                name="sitting_slot",
+            )
         ]
 
     def __str__(self):
+        if self.kind != self.Kind.REGULAR:
+            return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
         return f"{self.date:%Y-%m-%d} {self.slot_year}年{self.slot_month}月考核"
 
     @property

@@ -90,7 +90,9 @@ def generate_sittings(year: int, by=None) -> list[Generated]:
     subjects = list(Subject.objects.all())
     results = []
     for month in sorted(defaults.months):
-        sitting = Sitting.objects.filter(slot_year=year, slot_month=month).first()
+        sitting = Sitting.objects.filter(
+            slot_year=year, slot_month=month, kind=Sitting.Kind.REGULAR
+        ).first()
         created = sitting is None
         if created:
             sitting = Sitting(slot_year=year, slot_month=month, date=third_saturday(year, month))
@@ -160,7 +162,7 @@ def upcoming(today: datetime.date | None = None):
     from django.utils import timezone
 
     today = today or timezone.localdate()
-    return Sitting.objects.filter(date__gte=today).order_by("date")
+    return Sitting.objects.filter(date__gte=today, kind=Sitting.Kind.REGULAR).order_by("date")
 
 
 @transaction.atomic
@@ -194,3 +196,22 @@ def enter_calendar_year(year: int, source: str, days: list[DayRule], by=None) ->
         )
     calendar_changed(calendar_year, by=by)
     return calendar_year
+
+
+@transaction.atomic
+def add_satellite(main: Sitting, kind: str, day: datetime.date, by=None, **rules) -> Sitting:
+    """A system test (考前测试) or make-up sitting (补考) for a regular sitting's admissions."""
+    if kind not in (Sitting.Kind.TEST, Sitting.Kind.MAKEUP):
+        raise SittingMoveError("只能为正式考试添加考前测试或补考。")
+    if Sitting.objects.filter(date=day).exists():
+        raise SittingMoveError(f"{day:%Y-%m-%d} 已有考试批次。")
+    sitting = Sitting(kind=kind, main=main, date=day, slot_year=day.year, slot_month=day.month)
+    for field in Sitting.RULE_FIELDS:
+        setattr(sitting, field, getattr(main, field))
+    for field, value in rules.items():
+        setattr(sitting, field, value)
+    refresh_timeline(sitting)
+    sitting.save()
+    sitting.subjects.set(main.subjects.all())
+    record(by, f"sittings.sitting.{kind}", sitting, after={"main": main.pk, "date": day})
+    return sitting

@@ -1,6 +1,7 @@
 """The exam's server side through its API: login, start, saves, leaves, hand-in, extra time, sweep."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -246,3 +247,20 @@ def test_the_exam_room_manager_grants_extra_time_and_lifts_a_lock(client, mornin
     assert login() == attempt
     client.force_login(testing.staff("marker", "grader"))
     assert client.get(reverse("exams:proctor")).status_code == 403
+
+
+def test_the_system_test_days_before_uses_a_practice_paper(client, morning):
+    from carboncert.sittings.services import add_satellite
+
+    morning["time"].move_to(at(8, 40) - timedelta(days=3), tick=False)
+    test_day = add_satellite(morning["sitting"], "test", (at(0, 0) - timedelta(days=3)).date())
+    attempt = login()
+    assert attempt.sitting == test_day and attempt.application == morning["zhang"]
+    morning["time"].move_to(at(9, 1) - timedelta(days=3), tick=False)
+    call(client, services.token_for(attempt), "/start")
+    attempt.refresh_from_db()
+    assert attempt.paper.purpose == "practice"
+    # The real sitting still has its own attempt to come.
+    morning["time"].move_to(at(8, 45), tick=False)
+    real = login()
+    assert real.sitting == morning["sitting"] and real.pk != attempt.pk

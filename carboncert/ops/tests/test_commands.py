@@ -33,7 +33,7 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine):
     first = counts()
     call_command("demo", "--no-migrate", stdout=StringIO())
     assert counts() == first
-    assert first == (10, 3, 1, 12, 12)  # 7 staff + 3 candidates; 2026 and 2027 sittings
+    assert first == (10, 3, 1, 12, 13)  # 7 staff + 3 candidates; 2026 and 2027 sittings + a test
     assert "carbon-demo" in out.getvalue()
     for account in demo.STAFF:
         assert client.login(username=account.username, password=demo.DEMO_PASSWORD), account
@@ -42,6 +42,12 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine):
     assert states == {"张三": "submitted", "李思雨": "approved", "王芳": "draft"}
     assert Application.objects.get(person__name="李思雨").ticket_number
     assert Question.objects.filter(status="active").count() == len(load_ce1())
+    # Today's system test lets the admitted candidate sit a CE-1 practice paper now.
+    from carboncert.exams import services as exams
+
+    attempt = exams.exam_login("310104199203181003", "1003", "127.0.0.1")
+    assert attempt.sitting.kind == "test"
+    assert len(exams.shown_items(exams.start(attempt))) == 49
 
 
 def test_tick_creates_missing_sittings_and_is_quiet_the_second_time(time_machine):

@@ -22,3 +22,7 @@ class Command(BaseCommand):
         )
         for account in accounts:
             self.stdout.write(f"  {account.username:<20} {account.full_name:<6} {account.note}")
+        self.stdout.write(
+            "考前测试（今天全天开放）/ today's system test: /exam/login/ "
+            "— 李思雨 310104199203181003，密码为身份证号码后四位 1003"
+        )
