@@ -126,3 +126,36 @@ class Snapshot(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id} {self.taken_at:%H:%M:%S}"
+
+
+class MakeupGrant(models.Model):
+    """An administrator's decision that one admission may sit a make-up sitting (补考)."""
+
+    application = models.ForeignKey(
+        "registration.Application",
+        verbose_name=_("报名"),
+        on_delete=models.PROTECT,
+        related_name="makeups",
+    )
+    sitting = models.ForeignKey(
+        "sittings.Sitting",
+        verbose_name=_("补考批次"),
+        on_delete=models.PROTECT,
+        related_name="makeup_grants",
+        limit_choices_to={"kind": "makeup"},
+    )
+    reason = models.CharField(_("原因"), max_length=200)
+    granted_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("批准人"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("补考资格")
+        verbose_name_plural = _("补考资格")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "sitting"], name="one_makeup_grant")
+        ]
+
+    def __str__(self):
+        return f"{self.application} → {self.sitting}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from carboncert.accounts import idcard, throttle
@@ -25,7 +25,7 @@ from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
 from . import clock
-from .models import Answer, Attempt, Event, JournalEntry
+from .models import Answer, Attempt, Event, JournalEntry, MakeupGrant
 
 log = logging.getLogger(__name__)
 Status = Attempt.Status
@@ -66,7 +66,12 @@ def _admission(id_number: str, today) -> tuple[Application, Sitting] | None:
     for application in admitted:
         if application.sitting.date == today:
             return application, application.sitting
-        satellite = application.sitting.satellites.filter(date=today).first()
+        # Every admission may take its system test; a make-up only with a grant.
+        satellite = (
+            application.sitting.satellites.filter(date=today)
+            .filter(models.Q(kind="test") | models.Q(makeup_grants__application=application))
+            .first()
+        )
         if satellite is not None:
             return application, satellite
     return None
@@ -353,3 +358,18 @@ def grant_extra_time(attempt: Attempt, minutes: int, by, reason: str) -> Attempt
     record(by, "exams.attempt.extra_time", attempt, before={"extra_minutes": before},
            after={"extra_minutes": attempt.extra_minutes}, reason=reason)  # fmt: skip
     return attempt
+
+
+@transaction.atomic
+def grant_makeup(application: Application, sitting: Sitting, by, reason: str) -> MakeupGrant:
+    """Let one admission sit a make-up sitting, e.g. after a technical failure (audited)."""
+    if sitting.kind != Sitting.Kind.MAKEUP or sitting.main_id != application.sitting_id:
+        raise Refused("bad_sitting", "请选择属于该考试批次的补考批次。")
+    if not reason.strip():
+        raise Refused("no_reason", "批准补考需要填写原因。")
+    grant, created = MakeupGrant.objects.get_or_create(
+        application=application, sitting=sitting, defaults={"reason": reason, "granted_by": by}
+    )
+    if created:
+        record(by, "exams.makeup.grant", application, after={"sitting": sitting.pk}, reason=reason)
+    return grant

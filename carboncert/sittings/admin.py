@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,15 +30,17 @@ class SittingDefaultsAdmin(admin.ModelAdmin):
 class SittingAdmin(admin.ModelAdmin):
     form = SittingAdminForm
     change_list_template = "admin/sittings/sitting/change_list.html"
+    actions = ["add_system_test", "add_makeup"]
     list_display = [
         "date",
+        "kind",
         "slot",
         "registration_closes_at",
         "results_display",
         "certificates_display",
         "warnings_display",
     ]
-    list_filter = ["slot_year"]
+    list_filter = ["kind", "slot_year"]
     date_hierarchy = "date"
     filter_horizontal = ["subjects"]
     readonly_fields = [
@@ -76,6 +80,33 @@ class SittingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Sittings come from the programme rule; an exception is a move, not a new row.
         return False
+
+    @admin.action(description=_("为所选考试添加考前测试（按时间表中的考前测试日）"))
+    def add_system_test(self, request, queryset):
+        for main in queryset.filter(kind=Sitting.Kind.REGULAR):
+            try:
+                services.add_satellite(
+                    main, Sitting.Kind.TEST, main.system_test_on, by=request.user
+                )
+            except services.SittingMoveError as error:
+                messages.error(request, f"{main}：{error}")
+            else:
+                messages.success(
+                    request, f"{main}：已添加 {main.system_test_on:%Y-%m-%d} 考前测试。"
+                )
+
+    @admin.action(description=_("为所选考试添加补考（下一个星期六）"))
+    def add_makeup(self, request, queryset):
+        for main in queryset.filter(kind=Sitting.Kind.REGULAR):
+            day = main.date + datetime.timedelta(days=7)
+            try:
+                services.add_satellite(main, Sitting.Kind.MAKEUP, day, by=request.user)
+            except services.SittingMoveError as error:
+                messages.error(request, f"{main}：{error}")
+            else:
+                messages.success(
+                    request, f"{main}：已添加 {day:%Y-%m-%d} 补考，可在“补考资格”中批准考生。"
+                )
 
     def get_urls(self):
         return [

@@ -264,3 +264,23 @@ def test_the_system_test_days_before_uses_a_practice_paper(client, morning):
     morning["time"].move_to(at(8, 45), tick=False)
     real = login()
     assert real.sitting == morning["sitting"] and real.pk != attempt.pk
+
+
+def test_a_make_up_sitting_admits_only_the_candidates_granted_it(client, morning):
+    from carboncert.sittings.services import add_satellite
+
+    makeup_day = (at(0, 0) + timedelta(days=7)).date()
+    makeup = add_satellite(morning["sitting"], "makeup", makeup_day)
+    admin = testing.administrator()
+    morning["time"].move_to(at(8, 40) + timedelta(days=7), tick=False)
+    with pytest.raises(services.Refused, match="今天没有您的考试"):
+        login()
+    with pytest.raises(services.Refused, match="需要填写原因"):
+        services.grant_makeup(morning["zhang"], makeup, admin, " ")
+    services.grant_makeup(morning["zhang"], makeup, admin, "考试中断网超过 30 分钟")
+    attempt = login()
+    assert attempt.sitting == makeup
+    with pytest.raises(services.Refused):
+        services.exam_login(
+            testing.id_number(sequence=321), testing.id_number(sequence=321)[-4:], "10.9.9.9"
+        )
