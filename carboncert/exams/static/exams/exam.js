@@ -280,8 +280,11 @@ function flush() {
 
 async function doFlush() {
   try {
-    await flushLeaves();
-    while (store.pending.length && (S.phase === 'exam' || S.phase === 'ending')) {
+    // Leaves first, and again after every batch: one recorded while a save was on its way
+    // joined this flush (flush() hands back the one in flight) and must not wait for the next.
+    for (;;) {
+      await flushLeaves();
+      if (!store.pending.length || !(S.phase === 'exam' || S.phase === 'ending')) break;
       const batch = store.pending.slice(0, BATCH);
       const r = await api('/answers', { json: { saves: batch } });
       store.pending = store.pending.filter((s) => s.seq > r.acked_seq);
