@@ -159,8 +159,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not Django's shared-cache memory database: there a reader meets a writer's
     # table lock at once ("database table is locked") where WAL lets it read, so the live
-    # server's tests would not see the concurrency production has.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # server's tests would not see the concurrency production has. One per run: two runs in
+    # one checkout must not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

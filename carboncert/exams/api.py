@@ -16,7 +16,18 @@ from . import services
 from .models import Attempt, Snapshot
 
 MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024
-EVENT_KINDS = {"camera_lost", "camera_back", "copy", "paste", "contextmenu", "offline", "online"}
+EVENT_KINDS = {
+    "camera_lost",
+    "camera_back",
+    "copy",
+    "paste",
+    "contextmenu",
+    "offline",
+    "online",
+    "device_check",
+}
+# A device check's findings: a handful of short strings, never a page of text.
+MAX_EVENT_DETAIL_CHARS = 2000
 
 
 class AttemptToken(HttpBearer):
@@ -59,6 +70,7 @@ def attempt_state(attempt: Attempt) -> dict:
         "leave_limit": sitting.leave_limit,
         "countdown_seconds": sitting.leave_countdown_seconds,
         "snapshot_interval_seconds": sitting.snapshot_interval_seconds,
+        "microphone_required": sitting.microphone_required,
     }
 
 
@@ -140,12 +152,16 @@ def leaves(request, payload: LeaveIn):
 class EventIn(Schema):
     kind: str
     at_ms: int | None = None
+    detail: dict[str, str] = {}
 
 
 @router.post("/events", response={204: None})
 def events(request, payload: EventIn):
     if payload.kind in EVENT_KINDS:
-        services.record_event(request.attempt, payload.kind, payload.at_ms)
+        detail = payload.detail
+        if sum(len(k) + len(v) for k, v in detail.items()) > MAX_EVENT_DETAIL_CHARS:
+            detail = {"error": "too_long"}
+        services.record_event(request.attempt, payload.kind, payload.at_ms, detail)
     return Status(204, None)
 
 

@@ -283,10 +283,18 @@ def record_leave(attempt: Attempt, detail: dict, now: datetime | None = None) ->
 
 
 def record_event(
-    attempt: Attempt, kind: str, client_time_ms: int | None, now: datetime | None = None
+    attempt: Attempt,
+    kind: str,
+    client_time_ms: int | None,
+    detail: dict | None = None,
+    now: datetime | None = None,
 ) -> None:
     Event.objects.create(
-        attempt=attempt, kind=kind[:20], at=now or timezone.now(), client_time_ms=client_time_ms
+        attempt=attempt,
+        kind=kind[:20],
+        at=now or timezone.now(),
+        client_time_ms=client_time_ms,
+        detail=detail or {},
     )
 
 

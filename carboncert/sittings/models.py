@@ -46,6 +46,11 @@ class SittingRules(models.Model):
     snapshot_interval_seconds = models.PositiveSmallIntegerField(
         _("监考抓拍间隔（秒）"), default=60, validators=[MinValueValidator(10)]
     )
+    microphone_required = models.BooleanField(
+        _("需要麦克风"),
+        default=False,
+        help_text=_("勾选后，考前设备检测要求麦克风可用。"),
+    )
     work_years_cutoff = models.DateField(_("工作年限计算截止日期"), default=HANDBOOK_CUTOFF)
     self_registration = models.BooleanField(
         _("允许考生自行报名"),
@@ -69,6 +74,7 @@ class SittingRules(models.Model):
         "leave_limit",
         "leave_countdown_seconds",
         "snapshot_interval_seconds",
+        "microphone_required",
         "work_years_cutoff",
         "self_registration",
     )

@@ -203,18 +203,20 @@ def test_an_attempt_whose_browser_vanished_is_handed_in_by_the_sweep(client, mor
     assert dict(attempt.answers.values_list("n", "value")) == {4: "B"}
 
 
-def test_guessing_the_four_characters_is_stopped(morning, settings):
+@pytest.mark.parametrize("many_addresses", [False, True])
+def test_guessing_the_four_characters_is_stopped(morning, settings, many_addresses):
     settings.LOGIN_FAILURE_LIMIT = 5
-    refused = 0
+    tried = 0  # guesses that were checked against the password at all
     for guess in range(10_000):
+        address = f"10.2.{guess // 250}.{guess % 250}" if many_addresses else "10.2.0.1"
         try:
-            login(password=f"{guess:04d}", address=f"10.2.{guess // 250}.{guess % 250}")
+            login(password=f"{guess:04d}", address=address)
         except services.Refused as error:
-            refused += 1
-            if error.code == "locked":
-                break
-    # From many addresses, the account lock stops it after five tries.
-    assert refused == 6
+            assert error.code in {"bad_password", "locked"}
+            tried += error.code == "bad_password"
+    # Of 10,000 guesses (the right one, 107X, is not among them: all digits) five were tried;
+    # the account lock refused the other 9,995 unchecked, from one address or from many.
+    assert tried == 5
     with pytest.raises(services.Refused, match="暂时锁定"):
         login()  # even the right password, until a proctor lifts it
     services.unlock_login(ID, by="proctor")
@@ -284,3 +286,27 @@ def test_a_make_up_sitting_admits_only_the_candidates_granted_it(client, morning
         services.exam_login(
             testing.id_number(sequence=321), testing.id_number(sequence=321)[-4:], "10.9.9.9"
         )
+
+
+def test_the_device_check_is_kept_for_the_proctors_and_bounded(client, morning):
+    attempt = login()
+    token = services.token_for(attempt)
+    assert (
+        call(client, token, "/state", method="get").json()["attempt"]["microphone_required"]
+        is False
+    )
+    report = {"camera": "ok: 画面正常（640×480）", "clock": "warn: 比北京时间快 2 小时"}
+    assert (
+        call(client, token, "/events", {"kind": "device_check", "detail": report}).status_code
+        == 204
+    )
+    flood = {"camera": "x" * 5000}
+    assert (
+        call(client, token, "/events", {"kind": "device_check", "detail": flood}).status_code == 204
+    )
+    assert call(client, token, "/events", {"kind": "made_up", "detail": report}).status_code == 204
+    kept = list(attempt.events.values_list("kind", "detail"))
+    assert kept == [("device_check", report), ("device_check", {"error": "too_long"})]
+    nested = {"kind": "device_check", "detail": {"camera": {"deep": "object"}}}
+    assert call(client, token, "/events", nested).status_code == 422
+    assert attempt.events.count() == 2

@@ -89,19 +89,20 @@ def exam_day(catalogue, time_machine, settings, tmp_path):
         },
     }
 
-    def make(*, short=True, leave_limit=10, countdown_seconds=5):
+    def make(*, short=True, leave_limit=10, countdown_seconds=5, microphone=False, at=OPENED):
         generate_sittings(2026)
         sitting = Sitting.objects.get(date="2026-12-19")
         sitting.earliest_hand_in_minutes = 1
         sitting.leave_limit = leave_limit
         sitting.leave_countdown_seconds = countdown_seconds
+        sitting.microphone_required = microphone
         save_rules(sitting, reason="浏览器测试")
         subject = Subject.objects.get(code="CE-1")
         small_bank(subject, short=short)
         institution = testing.institution()
         zhang = admit(ID, "张三", sitting, subject, institution)
         li = admit(testing.id_number(sequence=321), "李四", sitting, subject, institution)
-        time_machine.move_to(OPENED, tick=True)
+        time_machine.move_to(at, tick=True)
         return {"sitting": sitting, "zhang": zhang, "li": li}
 
     return make
@@ -115,9 +116,11 @@ def new_page(browser, live_server):
     """A candidate's own computer: a fresh browser context with the camera allowed."""
     contexts = []
 
-    def open_page():
+    def open_page(*, init_script=None):
         context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-        context.grant_permissions(["camera"], origin=live_server.url)
+        context.grant_permissions(["camera", "microphone"], origin=live_server.url)
+        if init_script:
+            context.add_init_script(init_script)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -143,6 +146,9 @@ def start(page):
     expect(page.locator("#screen-wait .camera-status")).to_be_hidden()
     expect(page.locator("#wait-countdown")).to_have_text("已开考")
     button = page.locator("#start")
+    expect(button).to_have_text("请先勾选确认考场须知")
+    expect(button).to_be_disabled()
+    page.locator("#rules-ok").check()
     expect(button).to_have_text("进入全屏并开始考试")
     button.click()
     expect(page.locator("#screen-exam")).to_be_visible()
@@ -241,6 +247,65 @@ def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_ser
     assert saved_answers(attempt) == expected
     assert attempt.leave_count == 0 and not attempt.needs_decision
     assert page.evaluate("document.fullscreenElement") is None
+
+
+def check(page, key):
+    return page.locator(f"#device-checks li[data-check='{key}']")
+
+
+def test_it_checks_the_device_before_the_start_whatever_the_laptop_clock_says(
+    exam_day, new_page, live_server
+):
+    # Check-in at 08:59:40: twenty seconds before the start, on a laptop two hours fast.
+    day = exam_day(microphone=True, at=OPENED - timedelta(seconds=70))
+    # The browser runs on the real date, the server on the sitting's: set the laptop's clock
+    # to the server's time plus two hours.
+    fast_ms = timezone.now().timestamp() * 1000 + 2 * 3600 * 1000
+    page = new_page(
+        init_script="const real = Date.now.bind(Date), since = real();"
+        f" Date.now = () => {fast_ms:.0f} + real() - since;"
+    )
+    log_in(page, live_server.url)
+    expect(page.locator("#screen-wait")).to_be_visible()
+    expect(page.locator("#wait-starts")).to_have_text("09:00")
+    for key, text in [
+        ("browser", re.compile(r"^浏览器Chrome \d+$")),
+        ("camera", re.compile(r"^摄像头画面正常（\d+×\d+）$")),
+        ("microphone", "麦克风可用"),
+        ("fullscreen", "全屏支持"),
+        ("network", re.compile(r"^网络延迟 \d+ 毫秒$")),
+        (
+            "clock",
+            re.compile(
+                r"^本机时钟比北京时间快 (2 小时( \d 秒)?|1 小时 59 分 5\d 秒)（考试以服务器时间为准，不受影响）$"
+            ),
+        ),
+    ]:
+        expect(check(page, key)).to_have_text(text)
+        expect(check(page, key)).to_have_attribute("data-state", "warn" if key == "clock" else "ok")
+    # The laptop's clock says 11:00, the server's 08:59: the countdown is the server's.
+    expect(page.locator("#wait-countdown")).to_have_text(re.compile(r"^00:[0-2]\d$"))
+    button = page.locator("#start")
+    expect(button).to_have_text("请等待开考")
+    page.locator("#rules-ok").check()
+    expect(button).to_be_disabled()
+    expect(button).to_have_text("进入全屏并开始考试", timeout=40_000)  # at 09:00 by the server
+    page.locator("#rules-ok").uncheck()
+    expect(button).to_be_disabled()
+    page.locator("#rules-ok").check()
+    button.click()
+    expect(page.locator("#screen-exam")).to_be_visible()
+    attempt = attempt_of(day["zhang"])
+    report = eventually(
+        page,
+        lambda: Event.objects.filter(attempt=attempt, kind="device_check").first(),
+        message="the device check to reach the server",
+    )
+    assert report.detail["camera"].startswith("ok: 画面正常")
+    assert re.match(r"warn: 比北京时间快 (2 小时|1 小时 59 分)", report.detail["clock"])
+    assert "HeadlessChrome" in report.detail["user_agent"]
+    attempt.refresh_from_db()
+    assert attempt.started_at >= attempt.sitting.starts_at
 
 
 # --- 2. a network cut --------------------------------------------------------------------

@@ -86,11 +86,13 @@ function announce(text) {
 
 let offset = 0;
 let offsetRtt = Infinity;
+let lastRtt = null; // the device check shows it
 
 /** offset = server − local at the midpoint of the round trip; a slow reply is a worse estimate. */
 function syncClock(serverNowMs, sentAt, receivedAt) {
   if (typeof serverNowMs !== 'number') return;
   const rtt = receivedAt - sentAt;
+  lastRtt = rtt;
   const sample = serverNowMs - (sentAt + rtt / 2);
   // Keep a better estimate, unless the laptop clock was changed meanwhile.
   if (rtt <= Math.max(offsetRtt * 2, 1500) || Math.abs(sample - offset) > 5000) {
@@ -393,13 +395,17 @@ function showWaiting() {
   $('wait-starts').textContent = beijing(S.attempt.starts_at_ms, { seconds: false });
   const start = $('start');
   start.onclick = onStart;
+  if (S.attempt.microphone_required && device.microphone === null) checkMicrophone();
   const tickWait = () => {
     const left = S.attempt.starts_at_ms - serverNow();
     $('wait-countdown').textContent = left > 0 ? duration(left) : '已开考';
+    renderDeviceChecks();
     if (start.dataset.busy) return;
-    start.disabled = left > 0;
-    start.textContent = left > 0 ? '请等待开考' : '进入全屏并开始考试';
+    const confirmed = $('rules-ok').checked;
+    start.disabled = left > 0 || !confirmed;
+    start.textContent = left > 0 ? '请等待开考' : confirmed ? '进入全屏并开始考试' : '请先勾选确认考场须知';
   };
+  $('rules-ok').onchange = tickWait;
   tickWait();
   every(500, tickWait);
   // Polling keeps the clock synchronised and notices a start made on another computer.
@@ -425,6 +431,7 @@ async function onStart() {
   start.textContent = '正在进入考试…';
   $('wait-message').textContent = '';
   await enterFullscreen(); // browsers allow full screen only from a click like this one
+  reportDeviceChecks();
   try {
     const state = await api('/start');
     stopAllTimers();
@@ -433,6 +440,90 @@ async function onStart() {
     if (e.status !== 401) $('wait-message').textContent = e.message;
     delete start.dataset.busy;
   }
+}
+
+// ---------------------------------------------------------------- device check
+
+const device = { microphone: null, shown: '' };
+const MIN_BROWSER = { Chrome: 90, Edge: 90, Firefox: 90, Safari: 15 };
+
+/** Name and major version; Edge and others also say "Chrome", so they are asked first. */
+function browserOf() {
+  const ua = navigator.userAgent;
+  const known = [['Edge', /Edg\/(\d+)/], ['Firefox', /Firefox\/(\d+)/], ['Chrome', /Chrome\/(\d+)/], ['Safari', /Version\/(\d+)[\d.]* Safari/]];
+  for (const [name, pattern] of known) {
+    const m = ua.match(pattern);
+    if (m) return { name, version: Number(m[1]) };
+  }
+  return { name: '', version: 0 };
+}
+
+async function checkMicrophone() {
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: false });
+    device.microphone = stream.getAudioTracks().some((t) => t.readyState === 'live');
+    stream.getTracks().forEach((t) => t.stop());
+  } catch {
+    device.microphone = false;
+  }
+}
+
+function spoken(ms) {
+  const t = Math.round(Math.abs(ms) / 1000);
+  const parts = [[Math.floor(t / 3600), '小时'], [Math.floor((t % 3600) / 60), '分'], [t % 60, '秒']];
+  return parts.filter(([n]) => n).map(([n, unit]) => `${n} ${unit}`).join(' ') || '0 秒';
+}
+
+/** [key, name, ok|warn|fail|pending, what the candidate reads]; none of them stops the exam. */
+function deviceChecks() {
+  const checks = [];
+  const browser = browserOf();
+  const min = MIN_BROWSER[browser.name];
+  if (!browser.name) checks.push(['browser', '浏览器', 'warn', '未能识别，建议使用最新版 Chrome 或 Edge']);
+  else if (browser.version < min) checks.push(['browser', '浏览器', 'warn', `${browser.name} ${browser.version}，版本过低，请升级到 ${min} 或以上`]);
+  else checks.push(['browser', '浏览器', 'ok', `${browser.name} ${browser.version}`]);
+
+  const video = $('camera');
+  if (cam.ok !== false && video.videoWidth) checks.push(['camera', '摄像头', 'ok', `画面正常（${video.videoWidth}×${video.videoHeight}）`]);
+  else if (cam.ok === false) checks.push(['camera', '摄像头', 'fail', '没有画面：请检查摄像头连接和浏览器权限（不影响考试，但会被记录）']);
+  else checks.push(['camera', '摄像头', 'pending', '正在打开摄像头…']);
+
+  if (S.attempt.microphone_required) {
+    const states = { null: ['pending', '正在检测…'], true: ['ok', '可用'], false: ['fail', '不可用：请检查麦克风连接和浏览器权限'] };
+    checks.push(['microphone', '麦克风', ...states[device.microphone]]);
+  }
+
+  if (document.fullscreenEnabled) checks.push(['fullscreen', '全屏', 'ok', '支持']);
+  else checks.push(['fullscreen', '全屏', 'fail', '此浏览器不支持全屏，请换用最新版 Chrome 或 Edge']);
+
+  if (S.netDown) checks.push(['network', '网络', 'fail', '无法连接服务器，请检查网络']);
+  else if (lastRtt === null) checks.push(['network', '网络', 'pending', '正在检测…']);
+  else if (lastRtt < 1000) checks.push(['network', '网络', 'ok', `延迟 ${lastRtt} 毫秒`]);
+  else checks.push(['network', '网络', 'warn', `延迟 ${lastRtt} 毫秒，网络较慢（答案会先保存在本机）`]);
+
+  // offset = server − laptop: a laptop behind the server is slow.
+  if (Math.abs(offset) < 5000) checks.push(['clock', '本机时钟', 'ok', '与北京时间一致']);
+  else checks.push(['clock', '本机时钟', 'warn', `比北京时间${offset > 0 ? '慢' : '快'} ${spoken(offset)}（考试以服务器时间为准，不受影响）`]);
+  return checks;
+}
+
+function renderDeviceChecks() {
+  const checks = deviceChecks();
+  const shown = JSON.stringify(checks);
+  if (shown === device.shown) return; // twice a second: touch the page (and screen readers) only on a change
+  device.shown = shown;
+  $('device-checks').replaceChildren(
+    ...checks.map(([key, name, state, text]) =>
+      h('li', { 'data-check': key, 'data-state': state }, h('span', { class: 'check-name', text: name }), h('span', { text })),
+    ),
+  );
+}
+
+/** What the candidate's computer looked like at the start, for the proctors. */
+function reportDeviceChecks() {
+  const detail = Object.fromEntries(deviceChecks().map(([key, , state, text]) => [key, `${state}: ${text}`]));
+  detail.user_agent = navigator.userAgent.slice(0, 300);
+  api('/events', { json: { kind: 'device_check', at_ms: serverNow(), detail } }).catch(() => {});
 }
 
 // ---------------------------------------------------------------- the exam screen
