@@ -11,6 +11,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core import signing
 from django.db import IntegrityError, models, transaction
@@ -198,7 +199,7 @@ def shown_items(attempt: Attempt) -> list[ShownItem]:
     shown = []
     for n, entry in enumerate(entries, start=1):
         item = from_data(contents[entry["version_id"]])
-        values = {k: v for k, v in entry["parameters"].items()}
+        values = {k: Decimal(v) for k, v in entry["parameters"].items()}  # stored as text
         options = [
             {"key": OPTION_KEYS[i], "text": item.options[authored].text}
             for i, authored in enumerate(entry["option_order"])

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,7 +24,7 @@ from carboncert import testing
 from carboncert.accounts import roles
 from carboncert.bank import papers
 from carboncert.bank import services as bank
-from carboncert.bank.items import Item, Option, QuestionType
+from carboncert.bank.items import Item, Option, Parameter, QuestionType
 from carboncert.bank.models import Blueprint, Question
 from carboncert.catalog.models import KnowledgePoint, Subject
 from carboncert.exams import services
@@ -44,9 +45,17 @@ OFFLINE = "离线，答案已保存在本机，恢复后自动上传"
 # --- state -----------------------------------------------------------------------------
 
 
-def small_bank(subject, *, short):
-    """Enough active questions for a small paper: 20 single × 5, or 18 single × 5 + one short of 10."""
-    if short:
+def small_bank(subject, *, short, every_type=False):
+    """Enough active questions for a small paper: 20 single × 5, or 18 single × 5 + one short
+    of 10, or every type: 16 single, a multiple, a numeric (5 each) and a short of 10."""
+    if every_type:
+        sections = [
+            {"type": "single", "count": 16, "points": 5},
+            {"type": "multiple", "count": 1, "points": 5},
+            {"type": "numeric", "count": 1, "points": 5},
+            {"type": "short", "count": 1, "points": 10},
+        ]
+    elif short:
         sections = [
             {"type": "single", "count": 18, "points": 5},
             {"type": "short", "count": 1, "points": 10},
@@ -66,9 +75,27 @@ def small_bank(subject, *, short):
             )
             for n in range(module.weight // 5 + 2)
         ]
-        if short:  # one per module, so the short answer may fall in any module
+        if short or every_type:  # one per module, so the short answer may fall in any module
             items.append(
                 Item(QuestionType.SHORT, f"{module.name} 简答题", reference_answer="参考答案")
+            )
+        if every_type:
+            items.append(
+                Item(
+                    QuestionType.MULTIPLE,
+                    f"{module.name} 多选题",
+                    (Option("甲", True), Option("乙"), Option("丙", True), Option("丁")),
+                )
+            )
+            items.append(
+                Item(
+                    QuestionType.NUMERIC,
+                    f"{module.name}：某企业消耗天然气 {{v}} 万立方米，排放因子为 21.6 吨/万立方米，"
+                    "排放量是多少？",
+                    parameters=(Parameter("v", Decimal(10), Decimal(90), Decimal(10)),),
+                    formula="v * 21.6",
+                    unit="tCO₂",
+                )
             )
         for item in items:
             question = bank.create_question(point, item, by=author)
@@ -89,7 +116,15 @@ def exam_day(catalogue, time_machine, settings, tmp_path):
         },
     }
 
-    def make(*, short=True, leave_limit=10, countdown_seconds=5, microphone=False, at=OPENED):
+    def make(
+        *,
+        short=True,
+        every_type=False,
+        leave_limit=10,
+        countdown_seconds=5,
+        microphone=False,
+        at=OPENED,
+    ):
         generate_sittings(2026)
         sitting = Sitting.objects.get(date="2026-12-19")
         sitting.earliest_hand_in_minutes = 1
@@ -98,7 +133,7 @@ def exam_day(catalogue, time_machine, settings, tmp_path):
         sitting.microphone_required = microphone
         save_rules(sitting, reason="浏览器测试")
         subject = Subject.objects.get(code="CE-1")
-        small_bank(subject, short=short)
+        small_bank(subject, short=short, every_type=every_type)
         institution = testing.institution()
         zhang = admit(ID, "张三", sitting, subject, institution)
         li = admit(testing.id_number(sequence=321), "李四", sitting, subject, institution)
@@ -208,14 +243,14 @@ def answer_choices(page, numbers, keys):
 
 
 def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_server):
-    day = exam_day()
+    day = exam_day(every_type=True)
     page = new_page()
     log_in(page, live_server.url)  # the ID's final x typed as X, the password's as x
     start(page)
     attempt = attempt_of(day["zhang"])
     assert attempt.status == Attempt.Status.ANSWERING and attempt.started_at is not None
     types = item_types(attempt)
-    assert list(types.values()) == ["single"] * 18 + ["short"]
+    assert list(types.values()) == ["single"] * 16 + ["multiple", "numeric", "short"]
     hand_in = page.locator("#hand-in")
     expect(hand_in).to_be_disabled()
     expect(hand_in).to_have_text("09:01 后可交卷")
@@ -223,10 +258,34 @@ def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_ser
     singles = [n for n, t in types.items() if t == "single"]
     keys = ["ABC"[n % 3] for n in singles]
     answer_choices(page, singles, keys)
+
+    # Multiple choice: the two right options, wherever the shuffle put them.
+    page.locator("#sheet-grid [data-n='17']").click()
+    chosen = []
+    for text in ("丙", "甲"):
+        label = page.locator("#q-17 label.option").filter(has_text=text)
+        label.click()
+        chosen.append(label.locator("input").get_attribute("value"))
+    expect(page.locator("#sheet-grid [data-n='17']")).to_have_class(re.compile("answered"))
+
+    # Numeric: the candidate's own parameter in the stem, typed on a Chinese keyboard.
+    volume = Decimal(attempt.paper.items[17]["parameters"]["v"])
+    page.locator("#sheet-grid [data-n='18']").click()
+    expect(page.locator("#q-18")).to_contain_text(f"消耗天然气 {volume:f} 万立方米")
+    expect(page.locator("#q-18 .unit")).to_have_text("tCO₂")
+    result = f"{volume * Decimal('21.6'):f}"
+    full_width = result.translate(str.maketrans("0123456789.", "０１２３４５６７８９．"))
+    page.locator("#a-18").press_sequentially(full_width)
+
     page.locator("#sheet-grid [data-n='19']").click()
     text = "建立碳排放台账，按核算指南计算排放量。"
     page.locator("#a-19").press_sequentially(text)
-    expected = {**dict(zip(singles, keys, strict=True)), 19: text}
+    expected = {
+        **dict(zip(singles, keys, strict=True)),
+        17: "".join(sorted(chosen)),
+        18: result,
+        19: text,
+    }
     eventually(page, lambda: saved_answers(attempt) == expected, message="all answers saved")
     expect(page.locator("#save-status")).to_have_text(SAVED)
     expect(page.locator("#sheet-count")).to_have_text("已答 19/19")
