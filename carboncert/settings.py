@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "carboncert.registration",
     "carboncert.bank",
     "carboncert.exams",
+    "carboncert.grading",
     "carboncert.ops",
 ]
 

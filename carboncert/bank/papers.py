@@ -80,11 +80,14 @@ def readiness(subject: Subject) -> list[str]:
     return assembly.Assembler(blueprint, bank_of(subject)).shortfalls(module_names(subject))
 
 
-def _stored(subject: Subject, built: assembly.Paper, purpose, label) -> Paper:
-    blueprint = blueprint_of(subject)
-    paper = Paper.objects.create(
+def paper_row(
+    subject: Subject, built: assembly.Paper, purpose=None, label="", blueprint=None
+) -> Paper:
+    """The row that stores an assembled paper, not saved yet (a sitting's papers go in bulk)."""
+    blueprint = blueprint or blueprint_of(subject)
+    return Paper(
         subject=subject,
-        purpose=purpose,
+        purpose=purpose or Paper.Purpose.EXAM,
         label=label,
         seed=built.seed,
         blueprint={
@@ -105,6 +108,11 @@ def _stored(subject: Subject, built: assembly.Paper, purpose, label) -> Paper:
             for item in built.items
         ],
     )
+
+
+def _stored(subject: Subject, built: assembly.Paper, purpose, label) -> Paper:
+    paper = paper_row(subject, built, purpose, label)
+    paper.save()
     services.mark_used(item.version_id for item in built.items)
     return paper
 

@@ -25,7 +25,7 @@ from carboncert.bank.models import Paper, QuestionVersion
 from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
-from . import clock
+from . import clock, signals
 from .models import Answer, Attempt, Event, JournalEntry, MakeupGrant
 
 log = logging.getLogger(__name__)
@@ -305,6 +305,8 @@ def _hand_in(attempt: Attempt, reason: str, now: datetime, by) -> Attempt:
     attempt.hand_in_reason = reason
     attempt.needs_decision = attempt.needs_decision or reason == Attempt.HandIn.LEAVES
     attempt.save()
+    attempt_id = attempt.pk
+    transaction.on_commit(lambda: signals.handed_in.send(Attempt, attempt_id=attempt_id))
     record(
         by,
         "exams.attempt.hand_in",

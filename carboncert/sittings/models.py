@@ -51,6 +51,13 @@ class SittingRules(models.Model):
         default=False,
         help_text=_("勾选后，考前设备检测要求麦克风可用。"),
     )
+    multiple_partial_credit = models.BooleanField(
+        _("多选题少选得分"),
+        default=False,
+        help_text=_(
+            "不勾选：多选题全部选对才得分。勾选：未选错项时按选对的比例得分（向下取到 0.5 分）。"
+        ),
+    )
     work_years_cutoff = models.DateField(_("工作年限计算截止日期"), default=HANDBOOK_CUTOFF)
     self_registration = models.BooleanField(
         _("允许考生自行报名"),
@@ -75,6 +82,7 @@ class SittingRules(models.Model):
         "leave_countdown_seconds",
         "snapshot_interval_seconds",
         "microphone_required",
+        "multiple_partial_credit",
         "work_years_cutoff",
         "self_registration",
     )

@@ -22,14 +22,10 @@ from playwright.sync_api import expect
 
 from carboncert import testing
 from carboncert.accounts import roles
-from carboncert.bank import papers
-from carboncert.bank import services as bank
-from carboncert.bank.items import Item, Option, Parameter, QuestionType
-from carboncert.bank.models import Blueprint, Question
-from carboncert.catalog.models import KnowledgePoint, Subject
+from carboncert.catalog.models import Subject
 from carboncert.exams import services
 from carboncert.exams.models import Attempt, Event, JournalEntry
-from carboncert.exams.tests.conftest import ID, admit
+from carboncert.exams.tests.conftest import ID, admit, stock_bank
 from carboncert.sittings.models import Sitting
 from carboncert.sittings.services import generate_sittings, save_rules
 
@@ -43,65 +39,6 @@ OFFLINE = "离线，答案已保存在本机，恢复后自动上传"
 
 
 # --- state -----------------------------------------------------------------------------
-
-
-def small_bank(subject, *, short, every_type=False):
-    """Enough active questions for a small paper: 20 single × 5, or 18 single × 5 + one short
-    of 10, or every type: 16 single, a multiple, a numeric (5 each) and a short of 10."""
-    if every_type:
-        sections = [
-            {"type": "single", "count": 16, "points": 5},
-            {"type": "multiple", "count": 1, "points": 5},
-            {"type": "numeric", "count": 1, "points": 5},
-            {"type": "short", "count": 1, "points": 10},
-        ]
-    elif short:
-        sections = [
-            {"type": "single", "count": 18, "points": 5},
-            {"type": "short", "count": 1, "points": 10},
-        ]
-    else:
-        sections = [{"type": "single", "count": 20, "points": 5}]
-    Blueprint.objects.create(subject=subject, sections=sections)
-    author = testing.staff("author", roles.QUESTION_EDITOR)
-    checker = testing.staff("checker", roles.QUESTION_EDITOR)
-    for module in subject.modules.order_by("order"):
-        point = KnowledgePoint.objects.filter(modules=module).first()
-        items = [
-            Item(
-                QuestionType.SINGLE,
-                f"{module.name} 第{n}题",
-                (Option("甲", True), Option("乙"), Option("丙")),
-            )
-            for n in range(module.weight // 5 + 2)
-        ]
-        if short or every_type:  # one per module, so the short answer may fall in any module
-            items.append(
-                Item(QuestionType.SHORT, f"{module.name} 简答题", reference_answer="参考答案")
-            )
-        if every_type:
-            items.append(
-                Item(
-                    QuestionType.MULTIPLE,
-                    f"{module.name} 多选题",
-                    (Option("甲", True), Option("乙"), Option("丙", True), Option("丁")),
-                )
-            )
-            items.append(
-                Item(
-                    QuestionType.NUMERIC,
-                    f"{module.name}：某企业消耗天然气 {{v}} 万立方米，排放因子为 21.6 吨/万立方米，"
-                    "排放量是多少？",
-                    parameters=(Parameter("v", Decimal(10), Decimal(90), Decimal(10)),),
-                    formula="v * 21.6",
-                    unit="tCO₂",
-                )
-            )
-        for item in items:
-            question = bank.create_question(point, item, by=author)
-            bank.move(question, Question.Status.REVIEW, by=author)
-            bank.move(question, Question.Status.ACTIVE, by=checker)
-    assert papers.readiness(subject) == []
 
 
 @pytest.fixture
@@ -133,7 +70,7 @@ def exam_day(catalogue, time_machine, settings, tmp_path):
         sitting.microphone_required = microphone
         save_rules(sitting, reason="浏览器测试")
         subject = Subject.objects.get(code="CE-1")
-        small_bank(subject, short=short, every_type=every_type)
+        stock_bank(subject, short=short, every_type=every_type)
         institution = testing.institution()
         zhang = admit(ID, "张三", sitting, subject, institution)
         li = admit(testing.id_number(sequence=321), "李四", sitting, subject, institution)

@@ -2,13 +2,15 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from carboncert.exams.services import sweep
+from carboncert.grading.services import score_unscored
 from carboncert.sittings.services import generate_sittings, refresh_all_timelines
 
 
 class Command(BaseCommand):
     help = (
         "Periodic sweep (run every few minutes from cron or Celery beat): make sure this and "
-        "next year's sittings exist and every timeline matches the current calendar."
+        "next year's sittings exist and every timeline matches the current calendar; hand in "
+        "attempts whose time is over and score any handed-in attempt not scored yet."
     )
 
     def handle(self, *args, **options):
@@ -16,7 +18,8 @@ class Command(BaseCommand):
         created = sum(g.created for y in (year, year + 1) for g in generate_sittings(y))
         changed = refresh_all_timelines()
         handed_in = sweep()
+        scored = score_unscored()
         self.stdout.write(
             f"tick: {created} sittings created, {changed} timelines updated, "
-            f"{handed_in} attempts handed in at their end"
+            f"{handed_in} attempts handed in at their end, {scored} attempts scored"
         )

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GradingConfig(AppConfig):
+    name = "carboncert.grading"
+    verbose_name = _("评分与成绩")
+
+    def ready(self):
+        from carboncert.exams.signals import handed_in
+
+        from . import services
+
+        handed_in.connect(services.on_hand_in, dispatch_uid="grading.score_on_hand_in")
