@@ -34,7 +34,8 @@ class MultipleRule(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    n: int
+    """One question's key; a paper's keys are listed in question order (number n = index + 1)."""
+
     type: str
     points: Decimal
     correct: str = ""  # choice: the displayed letters of the correct options, e.g. "AC"
@@ -45,14 +46,12 @@ class Key:
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    n: int
     points: Decimal | None  # None: a grader marks it
     max_points: Decimal
     outcome: str  # right | partial | wrong | blank | wrong_unit | unreadable | to_mark
 
     def as_data(self) -> dict:
         return {
-            "n": self.n,
             "points": None if self.points is None else str(self.points),
             "max": str(self.max_points),
             "outcome": self.outcome,
@@ -62,47 +61,46 @@ class Scored:
 HALF = Decimal("0.5")
 
 
-def key_for(n: int, entry: dict, item: Item) -> Key:
-    """The key of question n of a stored paper: `entry` is the paper's item, `item` its version."""
+def key_for(entry: dict, item: Item) -> Key:
+    """The key of one question of a stored paper: `entry` is the paper's item, `item` its version."""
     points = Decimal(entry["points"])
     if item.type.is_choice:
         correct = [i for i, option in enumerate(item.options) if option.correct]
-        return Key(
-            n, item.type.value, points, correct=displayed_key(correct, entry["option_order"])
-        )
+        return Key(item.type.value, points, correct=displayed_key(correct, entry["option_order"]))
     if item.type.value == "numeric":
         values = {name: float(value) for name, value in entry["parameters"].items()}
         try:
             expected = evaluate(item.formula, values)
         except FormulaError:
             expected = None  # scored "unreadable" for everyone: the key needs a correction
-        return Key(n, "numeric", points, expected=expected, unit=item.unit,
+        return Key("numeric", points, expected=expected, unit=item.unit,
                    tolerance_percent=item.tolerance_percent)  # fmt: skip
-    return Key(n, item.type.value, points)
+    return Key(item.type.value, points)
 
 
 def score(key: Key, answer: str, rule: MultipleRule = MultipleRule.ALL_OR_NOTHING) -> Scored:
     answer = (answer or "").strip()
     if key.type not in OBJECTIVE:
-        return Scored(key.n, None, key.points, "to_mark")
+        return Scored(None, key.points, "to_mark")
     if not answer:
-        return Scored(key.n, Decimal(0), key.points, "blank")
+        return Scored(Decimal(0), key.points, "blank")
     if key.type == "numeric":
         return _numeric(key, answer)
     chosen, correct = set(answer.upper()), set(key.correct)
     if chosen == correct:
-        return Scored(key.n, key.points, key.points, "right")
+        return Scored(key.points, key.points, "right")
     if key.type == "multiple" and rule is MultipleRule.PARTIAL and chosen < correct:
         share = key.points * len(chosen) / len(correct)
         partial = (share / HALF).to_integral_value(ROUND_FLOOR) * HALF
-        return Scored(key.n, partial, key.points, "partial")
-    return Scored(key.n, Decimal(0), key.points, "wrong")
+        return Scored(partial, key.points, "partial")
+    return Scored(Decimal(0), key.points, "wrong")
 
 
 def score_paper(
     keys: list[Key], answers: dict[int, str], rule: MultipleRule = MultipleRule.ALL_OR_NOTHING
 ) -> list[Scored]:
-    return [score(key, answers.get(key.n, ""), rule) for key in keys]
+    """Scores in question order; answers by question number (from 1)."""
+    return [score(key, answers.get(n, ""), rule) for n, key in enumerate(keys, start=1)]
 
 
 def objective_total(scored: list[Scored]) -> Decimal:
@@ -151,12 +149,12 @@ def parse_number(answer: str) -> tuple[float, str] | None:
 def _numeric(key: Key, answer: str) -> Scored:
     parsed = parse_number(answer)
     if parsed is None or key.expected is None:
-        return Scored(key.n, Decimal(0), key.points, "unreadable")
+        return Scored(Decimal(0), key.points, "unreadable")
     value, unit = parsed
     # The page shows the unit beside the box; a candidate who types another one answered
     # in another unit, and a number in kg is not the number in t.
     if unit and fold_unit(unit) != fold_unit(key.unit):
-        return Scored(key.n, Decimal(0), key.points, "wrong_unit")
+        return Scored(Decimal(0), key.points, "wrong_unit")
     if within_tolerance(value, key.expected, key.tolerance_percent):
-        return Scored(key.n, key.points, key.points, "right")
-    return Scored(key.n, Decimal(0), key.points, "wrong")
+        return Scored(key.points, key.points, "right")
+    return Scored(Decimal(0), key.points, "wrong")

@@ -35,8 +35,8 @@ def sitting(catalogue, time_machine):
 def answered(id_number, last_four, answer_for) -> Attempt:
     """Log in, start and answer every question with answer_for(question's key, type)."""
     attempt = exams.start(exams.exam_login(id_number, last_four, "10.0.0.1"))
-    keys = services._keys([attempt.paper])[attempt.paper_id]
-    saves = [exams.Save(k.n, k.n, answer_for(k)) for k in keys]
+    keys = services._keys({}, {attempt.paper_id: attempt.paper.items})[attempt.paper_id]
+    saves = [exams.Save(n, n, answer_for(k)) for n, k in enumerate(keys, start=1)]
     exams.save_answers(attempt, saves)
     return attempt
 

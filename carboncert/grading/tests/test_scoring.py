@@ -8,10 +8,10 @@ from carboncert.bank.items import Item, Option, Parameter, QuestionType
 from carboncert.grading.scoring import Key, MultipleRule, key_for, parse_number, score, score_paper
 
 ALL, PARTIAL = MultipleRule.ALL_OR_NOTHING, MultipleRule.PARTIAL
-SINGLE = Key(1, "single", D(2), correct="B")
-MULTIPLE = Key(2, "multiple", D(3), correct="ACD")
-NUMERIC = Key(3, "numeric", D(5), expected=648.0, unit="tCO₂", tolerance_percent=D(1))
-SHORT = Key(4, "short", D(10))
+SINGLE = Key("single", D(2), correct="B")
+MULTIPLE = Key("multiple", D(3), correct="ACD")
+NUMERIC = Key("numeric", D(5), expected=648.0, unit="tCO₂", tolerance_percent=D(1))
+SHORT = Key("short", D(10))
 
 
 @pytest.mark.parametrize(
@@ -57,13 +57,13 @@ def test_it_scores_by_the_rules(key, answer, rule, points, outcome):
 
 
 def test_a_numeric_key_of_zero_accepts_only_zero():
-    zero = Key(1, "numeric", D(5), expected=0.0)
+    zero = Key("numeric", D(5), expected=0.0)
     assert score(zero, "0").points == D(5)
     assert score(zero, "0.001").points == D(0)
 
 
 def test_a_tolerance_of_one_percent_takes_99_5_and_refuses_98_5():
-    key = Key(1, "numeric", D(5), expected=200.0, tolerance_percent=D(1))
+    key = Key("numeric", D(5), expected=200.0, tolerance_percent=D(1))
     assert score(key, "199").outcome == "right"
     assert score(key, "197").outcome == "wrong"
 
@@ -84,12 +84,12 @@ def test_the_key_follows_the_candidates_option_order_and_parameters():
     )  # fmt: skip
     # shown order: N₂, CH₄, CO₂, O₂ → the correct ones are at B and C
     entry = {"points": 2, "option_order": [3, 2, 0, 1], "parameters": {}}
-    assert key_for(5, entry, multiple) == Key(5, "multiple", D(2), correct="BC")
+    assert key_for(entry, multiple) == Key("multiple", D(2), correct="BC")
     numeric = Item(
         QuestionType.NUMERIC, "消耗 {v} 万立方米天然气", formula="v * 21.6", unit="tCO₂",
         parameters=(Parameter("v", D(10), D(90), D(10)),),
     )  # fmt: skip
-    key = key_for(6, {"points": 5, "option_order": [], "parameters": {"v": "30"}}, numeric)
+    key = key_for({"points": 5, "option_order": [], "parameters": {"v": "30"}}, numeric)
     assert key.expected == pytest.approx(648.0) and key.unit == "tCO₂"
 
 
