@@ -13,7 +13,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 ATTEMPTS = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
@@ -106,7 +106,9 @@ def sitting_of_attempts(subject, sitting) -> None:
     paper_rows = Paper.objects.bulk_create(built, batch_size=500)
     people = []
     for n in range(ATTEMPTS):
-        person = Person(id_number=testing.id_number(sequence=n + 1), name=f"考生{n}")
+        birth = date(1980, 1, 1) + timedelta(days=n // 1000)  # 1,000 people per birthday
+        number = testing.id_number(birth=f"{birth:%Y%m%d}", sequence=n % 1000)
+        person = Person(id_number=number, name=f"考生{n}")
         person.save()
         people.append(person)
     applications = Application.objects.bulk_create(

@@ -13,7 +13,8 @@ class AttemptScore(models.Model):
     objective_points = models.DecimalField(_("客观题得分"), max_digits=6, decimal_places=2)
     objective_max = models.DecimalField(_("客观题满分"), max_digits=6, decimal_places=2)
     to_mark = models.PositiveSmallIntegerField(_("待阅卷题数"), default=0)
-    items = models.JSONField(default=list)  # scoring.Scored.as_data() per question, by number
+    # [points, outcome] per question, in question order: scoring.Scored.as_data()
+    items = models.JSONField(default=list)
     multiple_rule = models.CharField(_("多选题计分规则"), max_length=16)
     scored_at = models.DateTimeField(_("评分时间"))
 

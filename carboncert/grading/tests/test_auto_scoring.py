@@ -58,7 +58,7 @@ def test_an_attempt_is_scored_when_it_is_handed_in(sitting, django_capture_on_co
     score = AttemptScore.objects.get(attempt=attempt)
     # 16 single, a multiple and a numeric of 5 points right; the short answer of 10 waits.
     assert (score.objective_points, score.objective_max, score.to_mark) == (D(90), D(90), 1)
-    assert [i["outcome"] for i in score.items] == ["right"] * 18 + ["to_mark"]
+    assert score.items == [[5.0, "right"]] * 18 + [[None, "to_mark"]]
     assert score.multiple_rule == "all_or_nothing"
 
 
