@@ -78,12 +78,29 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def new_page(browser):
+    """Another person at another computer: a browser context of their own."""
+    contexts = []
+
+    def open_page(*, permissions=(), origin=None, init_script=None):
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+        if permissions:
+            context.grant_permissions(list(permissions), origin=origin)
+        if init_script:
+            context.add_init_script(init_script)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.hookimpl(trylast=True)

@@ -9,6 +9,7 @@ before 09:01 and *ticking* (time_machine, tick=True, in the live server's thread
 too). The browser keeps its own clock; exam.js takes the server's from every reply.
 """
 
+import functools
 import re
 import threading
 import time
@@ -84,23 +85,9 @@ def exam_day(catalogue, time_machine, settings, tmp_path):
 
 
 @pytest.fixture
-def new_page(browser, live_server):
-    """A candidate's own computer: a fresh browser context with the camera allowed."""
-    contexts = []
-
-    def open_page(*, init_script=None):
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-        context.grant_permissions(["camera", "microphone"], origin=live_server.url)
-        if init_script:
-            context.add_init_script(init_script)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
+def new_page(new_page, live_server):
+    """A candidate's own computer, the camera (and microphone) allowed."""
+    return functools.partial(new_page, permissions=("camera", "microphone"), origin=live_server.url)
 
 
 def log_in(page, site, id_number=ID[:-1] + "X", password="107x"):

@@ -40,23 +40,6 @@ def site(live_server, world):
     return live_server.url
 
 
-@pytest.fixture
-def new_page(browser):
-    """Another person at another computer: a browser context of their own."""
-    contexts = []
-
-    def open_page():
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 def log_in(page, site, username):
     page.goto(site + "/accounts/login/")
     page.fill("#id_username", username)

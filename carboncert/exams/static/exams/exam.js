@@ -399,6 +399,7 @@ function showWaiting() {
   const tickWait = () => {
     const left = S.attempt.starts_at_ms - serverNow();
     $('wait-countdown').textContent = left > 0 ? duration(left) : '已开考';
+    $('wait-label').hidden = left <= 0;
     renderDeviceChecks();
     if (start.dataset.busy) return;
     const confirmed = $('rules-ok').checked;
