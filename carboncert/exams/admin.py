@@ -1,13 +1,24 @@
 from django import forms
 from django.contrib import admin, messages
 
+from carboncert.web import ReadOnlyInline
+
 from . import services
-from .models import Attempt, MakeupGrant
+from .models import Attempt, Event, MakeupGrant
+
+
+class EventInline(ReadOnlyInline):
+    """What the page reported: leaves, camera lost/back, copy/paste, the device check."""
+
+    model = Event
+    fields = ["kind", "at", "detail"]
 
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     """Read-only: attempts change through the exam and the exam-room pages."""
+
+    inlines = [EventInline]
 
     list_display = [
         "application",

@@ -11,7 +11,20 @@ from carboncert.accounts import roles, throttle
 
 from . import services
 from .forms import ExamLoginForm, ExtraTimeForm, UnlockForm
-from .models import Attempt
+from .models import Attempt, Event
+
+CHECK_NAMES = {"browser": "浏览器", "camera": "摄像头", "microphone": "麦克风",
+               "fullscreen": "全屏", "network": "网络", "clock": "本机时钟"}  # fmt: skip
+
+
+def device_problems(detail: dict) -> list[str]:
+    """What the candidate's device check warned about or failed, for the exam-room list."""
+    return [
+        f"{CHECK_NAMES[key]}：{value.split(': ', 1)[-1]}"
+        for key, value in detail.items()
+        if key in CHECK_NAMES and not value.startswith("ok:")
+    ]
+
 
 SESSION_KEY = "exam_attempt"
 
@@ -74,11 +87,19 @@ def proctor_required(view):
 @proctor_required
 def proctor(request):
     today = timezone.localdate()
-    attempts = (
+    attempts = list(
         Attempt.objects.filter(sitting__date=today)
         .select_related("application__person", "application__subject")
         .order_by("application__subject__code", "application__person__name")
     )
+    checks = {}  # the latest device check of each attempt
+    for attempt_id, detail in Event.objects.filter(
+        attempt__in=attempts, kind="device_check"
+    ).values_list("attempt_id", "detail"):
+        checks[attempt_id] = detail
+    for attempt in attempts:
+        detail = checks.get(attempt.pk)
+        attempt.device_problems = None if detail is None else device_problems(detail)
     return render(
         request,
         "exams/proctor.html",

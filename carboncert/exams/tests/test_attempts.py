@@ -310,3 +310,21 @@ def test_the_device_check_is_kept_for_the_proctors_and_bounded(client, morning):
     nested = {"kind": "device_check", "detail": {"camera": {"deep": "object"}}}
     assert call(client, token, "/events", nested).status_code == 422
     assert attempt.events.count() == 2
+
+
+def test_the_exam_room_shows_what_each_device_check_found(client, morning):
+    from django.urls import reverse
+
+    zhang = login()
+    login(testing.id_number(sequence=321), testing.id_number(sequence=321)[-4:])  # not checked
+    found = {
+        "camera": "fail: 没有画面",
+        "clock": "warn: 比北京时间快 2 小时",
+        "network": "ok: 延迟 30 毫秒",
+    }
+    services.record_event(zhang, "device_check", None, found)
+    client.force_login(testing.staff("room", "proctor"))
+    page = client.get(reverse("exams:proctor")).content.decode()
+    assert "摄像头：没有画面" in page and "本机时钟：比北京时间快 2 小时" in page
+    assert "网络：" not in page  # what was fine is not listed
+    assert page.count("未检测") == 1  # 李四 has not started yet
