@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "carboncert.registration",
     "carboncert.bank",
     "carboncert.exams",
+    "carboncert.proctoring",
     "carboncert.grading",
     "carboncert.ops",
 ]
@@ -273,3 +274,24 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Mail: the console by default (the embedded default has no mail server); production sets
+# EMAIL_URL-style variables below. Tests use Django's locmem outbox.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@carboncert.local")
+
+# Text messages (SMS): "log" writes them to the log (the embedded default); "aliyun" sends
+# them through Alibaba Cloud SMS (docs/deploy.md lists the variables it needs).
+SMS_GATEWAY = os.environ.get("SMS_GATEWAY", "log")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET", "")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+# The approved template code per message kind, e.g. "results_released=SMS_123456789".
+SMS_TEMPLATES = dict(
+    pair.split("=", 1) for pair in os.environ.get("SMS_TEMPLATES", "").split(",") if "=" in pair
+)

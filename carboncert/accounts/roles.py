@@ -23,6 +23,7 @@ TEACHER = "teacher"
 QUESTION_EDITOR = "question_editor"
 PROCTOR = "proctor"
 GRADER = "grader"
+CHIEF_GRADER = "chief_grader"
 ADMINISTRATOR = "administrator"
 
 _CATALOG_ALL = tuple(
@@ -62,6 +63,18 @@ ROLES = (
     ),
     Role(PROCTOR, _("考场负责人"), ("sittings.view_sitting", "accounts.view_person")),
     Role(GRADER, _("阅卷"), ("sittings.view_sitting",)),
+    # Arbitrates answers whose two marks differ too much, watches progress and drift.
+    Role(
+        CHIEF_GRADER,
+        _("阅卷组长"),
+        (
+            "sittings.view_sitting",
+            "grading.view_assignment",
+            "grading.add_assignment",
+            "grading.change_assignment",
+            "grading.delete_assignment",
+        ),
+    ),
     Role(
         ADMINISTRATOR,
         _("管理员"),
@@ -79,9 +92,19 @@ ROLES = (
             "accounts.change_user",
             "accounts.view_user",
             "audit.view_auditevent",
+            "grading.view_result",
+            "grading.view_reviewrequest",
+            "grading.view_assignment",
+            "grading.add_assignment",
+            "grading.change_assignment",
+            "grading.delete_assignment",
+            "grading.view_keycorrection",
+            "proctoring.view_cheatingcase",
         ),
     ),
 )
 ROLE_BY_CODE = {role.code: role for role in ROLES}
 # Roles whose members work in the back office (Django admin) as staff.
-STAFF_ROLES = frozenset({REVIEWER, TEACHER, QUESTION_EDITOR, PROCTOR, GRADER, ADMINISTRATOR})
+STAFF_ROLES = frozenset(
+    {REVIEWER, TEACHER, QUESTION_EDITOR, PROCTOR, GRADER, CHIEF_GRADER, ADMINISTRATOR}
+)

@@ -8,7 +8,9 @@ class GradingConfig(AppConfig):
 
     def ready(self):
         from carboncert.exams.signals import handed_in
+        from carboncert.proctoring.signals import case_decided
 
         from . import services
 
         handed_in.connect(services.on_hand_in, dispatch_uid="grading.score_on_hand_in")
+        case_decided.connect(services.on_case_decided, dispatch_uid="grading.result_on_decision")

@@ -58,6 +58,35 @@ class SittingRules(models.Model):
             "不勾选：多选题全部选对才得分。勾选：未选错项时按选对的比例得分（向下取到 0.5 分）。"
         ),
     )
+    pass_mark = models.PositiveSmallIntegerField(
+        _("合格分数线"), default=60, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    double_mark_threshold = models.DecimalField(
+        _("双评分差阈值（分）"),
+        max_digits=4,
+        decimal_places=1,
+        default=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("两位阅卷员给同一答案的分数相差超过此值时，交阅卷组长仲裁。"),
+    )
+    final_mark_rule = models.CharField(
+        _("简答题最终得分"),
+        max_length=8,
+        choices=[
+            ("mean", _("两评平均；经仲裁的取仲裁分与较接近一评的平均")),
+            ("arbiter", _("两评平均；经仲裁的取仲裁分")),
+        ],
+        default="mean",
+    )
+    remark_percent = models.PositiveSmallIntegerField(
+        _("回评抽查比例（%）"),
+        default=5,
+        validators=[MaxValueValidator(50)],
+        help_text=_("阅卷员已评的答案中按此比例再次（盲评）出现，用来检查评分尺度是否漂移。"),
+    )
+    review_workdays = models.PositiveSmallIntegerField(
+        _("成绩公布后多少个工作日内可申请复核"), default=5
+    )
     work_years_cutoff = models.DateField(_("工作年限计算截止日期"), default=HANDBOOK_CUTOFF)
     self_registration = models.BooleanField(
         _("允许考生自行报名"),
@@ -83,6 +112,11 @@ class SittingRules(models.Model):
         "snapshot_interval_seconds",
         "microphone_required",
         "multiple_partial_credit",
+        "pass_mark",
+        "double_mark_threshold",
+        "final_mark_rule",
+        "remark_percent",
+        "review_workdays",
         "work_years_cutoff",
         "self_registration",
     )

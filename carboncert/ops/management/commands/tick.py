@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from carboncert.exams.services import sweep
-from carboncert.grading.services import score_unscored
+from carboncert.grading.services import notify_released, score_unscored, settle_all
 from carboncert.sittings.services import generate_sittings, refresh_all_timelines
 
 
@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Periodic sweep (run every few minutes from cron or Celery beat): make sure this and "
         "next year's sittings exist and every timeline matches the current calendar; hand in "
-        "attempts whose time is over and score any handed-in attempt not scored yet."
+        "attempts whose time is over, score any handed-in attempt not scored yet, compute "
+        "results (and 缺考) and tell candidates and institutions of released results."
     )
 
     def handle(self, *args, **options):
@@ -19,7 +20,10 @@ class Command(BaseCommand):
         changed = refresh_all_timelines()
         handed_in = sweep()
         scored = score_unscored()
+        settled = settle_all()
+        notified = notify_released()
         self.stdout.write(
             f"tick: {created} sittings created, {changed} timelines updated, "
-            f"{handed_in} attempts handed in at their end, {scored} attempts scored"
+            f"{handed_in} attempts handed in at their end, {scored} attempts scored, "
+            f"{settled} results computed, {notified} released results notified"
         )
