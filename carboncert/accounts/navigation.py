@@ -19,6 +19,7 @@ PUBLIC = (
     (_("报名条件"), "catalog:eligibility"),
     (_("考试安排"), "sittings:list"),
     (_("考试登录"), "exams:login"),
+    (_("成绩查询"), "grading:lookup"),
 )
 
 
@@ -31,6 +32,14 @@ ROLE_PAGES = (
     (roles.PROCTOR, _("考场"), "exams:proctor"),
     (roles.ADMINISTRATOR, _("考场"), "exams:proctor"),
     (roles.ADMINISTRATOR, _("题库"), "bank:questions"),
+    (roles.CANDIDATE, _("我的成绩"), "grading:mine"),
+    (roles.INSTITUTION, _("考生成绩"), "grading:institution"),
+    (roles.GRADER, _("阅卷"), "grading:workbench"),
+    (roles.CHIEF_GRADER, _("仲裁"), "grading:arbitration"),
+    (roles.CHIEF_GRADER, _("阅卷进度"), "grading:progress"),
+    (roles.ADMINISTRATOR, _("阅卷与成绩"), "grading:progress"),
+    (roles.ADMINISTRATOR, _("成绩复核"), "grading:reviews"),
+    (roles.CHIEF_GRADER, _("成绩复核"), "grading:reviews"),
 )
 
 

@@ -155,3 +155,20 @@ def valid_points(points: Decimal, max_points: Decimal) -> str | None:
     if points % HALF:
         return "分数只能是整数或半分（如 6.5）。"
     return None
+
+
+def highlight(answer: str, keywords: list[str]) -> list[tuple[str, bool]]:
+    """The answer cut into (text, is_keyword) pieces, for showing found keywords in bold."""
+    found = sorted({k for k in keywords if k.strip() and k in answer}, key=len, reverse=True)
+    if not found:
+        return [(answer, False)]
+    pattern = re.compile("|".join(re.escape(k) for k in found))
+    pieces, at = [], 0
+    for match in pattern.finditer(answer):
+        if match.start() > at:
+            pieces.append((answer[at : match.start()], False))
+        pieces.append((match.group(), True))
+        at = match.end()
+    if at < len(answer):
+        pieces.append((answer[at:], False))
+    return pieces

@@ -1,5 +1,8 @@
 """A sitting that ended at 11:00 on 2026-12-19, with simulated candidates who handed in."""
 
+from datetime import date
+from decimal import Decimal as D
+
 import pytest
 
 from carboncert import testing
@@ -7,8 +10,10 @@ from carboncert.accounts import roles
 from carboncert.catalog.models import Subject
 from carboncert.exams.tests.conftest import at
 from carboncert.grading import services, simulate
+from carboncert.grading.models import Mark
 from carboncert.sittings.models import Sitting
-from carboncert.sittings.services import generate_sittings
+from carboncert.sittings.services import enter_calendar_year, generate_sittings
+from carboncert.sittings.workdays import DayRule
 
 
 @pytest.fixture
@@ -16,6 +21,8 @@ def ended(catalogue, time_machine):
     """A function: ended(count, bad=False) → the sitting, its attempts scored."""
     time_machine.move_to(at(11, 5), tick=False)
     generate_sittings(2026)
+    # The results date is in January 2027, a year the holiday library does not know yet.
+    enter_calendar_year(2027, "测试用：元旦放假", [DayRule(date(2027, 1, 1), False, "元旦")])
     sitting = Sitting.objects.get(date="2026-12-19")
     subject = Subject.objects.get(code="CE-1")
 
@@ -36,3 +43,32 @@ def graders(db):
 @pytest.fixture
 def chief(db):
     return testing.staff("chief", roles.CHIEF_GRADER)
+
+
+def simulated_mark(task, rng):
+    """A grader who mostly follows the rubric, sometimes a point off, rarely far off."""
+    base = task.suggestion.points
+    off = rng.choice([D(0)] * 6 + [D(1), D(-1), D("0.5")] + [D(5)] * 1)
+    return max(D(0), min(task.marking.max_points, base + off))
+
+
+def mark_everything(sitting, graders, chief, rng):
+    """Graders take turns asking for the next answer until nobody has one."""
+    given = 0
+    busy = True
+    while busy:
+        busy = False
+        for grader in graders:
+            task = services.next_task(grader, sitting)
+            if task is None:
+                continue
+            busy = True
+            services.enter_mark(grader, task.marking.pk, simulated_mark(task, rng),
+                                check=task.round == Mark.Round.CHECK,
+                                suggested=task.suggestion.points)  # fmt: skip
+            given += 1
+    arbitrated = 0
+    while (task := services.next_arbitration(chief, sitting)) is not None:
+        services.arbitrate(chief, task.marking.pk, task.suggestion.points)
+        arbitrated += 1
+    return given, arbitrated

@@ -7,37 +7,9 @@ import pytest
 
 from carboncert.grading import services
 from carboncert.grading.models import Assignment, Mark, Marking, Result
+from carboncert.grading.tests.conftest import mark_everything
 
 pytestmark = pytest.mark.django_db
-
-
-def simulated_mark(task, rng):
-    """A grader who mostly follows the rubric, sometimes a point off, rarely far off."""
-    base = task.suggestion.points
-    off = rng.choice([D(0)] * 6 + [D(1), D(-1), D("0.5")] + [D(5)] * 1)
-    return max(D(0), min(task.marking.max_points, base + off))
-
-
-def mark_everything(sitting, graders, chief, rng):
-    """Graders take turns asking for the next answer until nobody has one."""
-    given = 0
-    busy = True
-    while busy:
-        busy = False
-        for grader in graders:
-            task = services.next_task(grader, sitting)
-            if task is None:
-                continue
-            busy = True
-            services.enter_mark(grader, task.marking.pk, simulated_mark(task, rng),
-                                check=task.round == Mark.Round.CHECK,
-                                suggested=task.suggestion.points)  # fmt: skip
-            given += 1
-    arbitrated = 0
-    while (task := services.next_arbitration(chief, sitting)) is not None:
-        services.arbitrate(chief, task.marking.pk, task.suggestion.points)
-        arbitrated += 1
-    return given, arbitrated
 
 
 def test_a_sitting_of_500_is_double_marked_arbitrated_and_given_results(ended, graders, chief):
