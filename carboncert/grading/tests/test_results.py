@@ -111,7 +111,7 @@ def test_nobody_outside_staff_sees_a_score_before_the_results_date_and_all_do_on
 
 
 def test_a_moved_results_date_moves_the_release(marked, client, time_machine):
-    result, candidate, org = people(marked)
+    _result, candidate, _org = people(marked)
     time_machine.move_to(datetime(2027, 1, 11, 9, 0, tzinfo=BJ), tick=False)
     assert access.results_for(candidate).exists()
     marked.results_workdays = 16
@@ -196,7 +196,7 @@ def test_a_review_within_the_window_can_change_a_short_answer_mark(marked, time_
 
 
 def test_results_are_only_for_handed_in_attempts_with_all_marks(ended, graders):
-    sitting = ended(2)
+    ended(2)
     assert services.settle_all() == 0  # short answers unmarked: no results yet
     assert not Result.objects.exists()
     assert Attempt.objects.filter(status="handed_in").count() == 2
