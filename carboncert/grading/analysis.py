@@ -3,8 +3,9 @@
 Item analysis follows classical test theory:
 - difficulty: the mean share of the points earned (for a one-point question, the
   share who got it right; higher means easier);
-- discrimination D: mean share earned by the top 27% of candidates (by total)
-  minus that of the bottom 27% (Kelley's groups);
+- discrimination D: mean share earned by the top 27% of candidates minus that of
+  the bottom 27% (Kelley's groups), ranked by the rest of their total (the
+  question itself left out: a wrong key would otherwise lift its own D);
 - point-biserial r: the correlation between the question's points and the rest of
   the total (the question itself left out, so it does not correlate with itself).
 A question with D < 0 or r < 0 is flagged: the stronger candidates did worse on
@@ -61,7 +62,7 @@ def analyse_item(responses: Sequence[Response], max_points: float, options: int 
     if not n or max_points <= 0:
         return ItemStats(n, None, None, None, (0,) * options)
     shares = [r.points / max_points for r in responses]
-    ranked = sorted(responses, key=lambda r: r.total)
+    ranked = sorted(responses, key=lambda r: r.total - r.points)  # the rest of the total
     group = max(1, round(n * GROUP_SHARE))
     discrimination = None
     if n >= 4:

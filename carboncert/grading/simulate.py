@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+import zlib
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -89,13 +90,18 @@ def answer_for(entry: dict, stem: str, ability: float, rng: random.Random) -> st
     """A simulated candidate's answer to one question of their paper."""
     if rng.random() < 0.04:
         return ""
-    knows = rng.random() < _chance(ability, (entry["version_id"] % 7 - 3) / 3)
+    # A question's difficulty from its text: the same in every database.
+    knows = rng.random() < _chance(ability, (zlib.crc32(stem.encode()) % 7 - 3) / 3)
     order = entry["option_order"]
     kind = entry["type"]
+    if kind == "single" and BAD_STEM in stem:
+        # The key says 甲, those who know the subject say 乙; 甲 is the popular misconception.
+        if rng.random() < _chance(ability, 0):
+            return OPTION_KEYS[order.index(KNOWN)]
+        return OPTION_KEYS[order.index(0) if rng.random() < 0.6 else rng.randrange(len(order))]
     if kind == "single":
-        known = KNOWN if BAD_STEM in stem else 0
         if knows:
-            return OPTION_KEYS[order.index(known)]
+            return OPTION_KEYS[order.index(0)]
         return OPTION_KEYS[rng.randrange(len(order))]
     if kind == "multiple":
         right = "".join(sorted(OPTION_KEYS[order.index(i)] for i in (0, 2)))

@@ -87,7 +87,9 @@ def test_nobody_outside_staff_sees_a_score_before_the_results_date_and_all_do_on
             ["candidate", "public", "institution", "export", "access"], False
         )
         page = login(client, candidate).get(reverse("grading:mine")).content.decode()
-        assert "成绩将于 2027年1月11日 公布" in page and f"{result.total.normalize():f} /" not in page
+        assert (
+            "成绩将于 2027年1月11日 公布" in page and f"{result.total.normalize():f} /" not in page
+        )
         client.logout()
         call_command("tick", stdout=io.StringIO())
         assert mail.outbox == [] and not Result.objects.filter(notified_at__isnull=False).exists()
@@ -148,7 +150,10 @@ def test_a_confirmed_cheating_case_fails_the_result_whatever_the_score(
     with django_capture_on_commit_callbacks(execute=True):
         proctoring.decide(case, True, proctor, "抓拍显示他人代考")
     result.refresh_from_db()
-    assert result.outcome == Result.Outcome.CHEATING and result.get_outcome_display() == "不合格（违纪）"
+    assert (
+        result.outcome == Result.Outcome.CHEATING
+        and result.get_outcome_display() == "不合格（违纪）"
+    )
     change = AuditEvent.objects.get(action="grading.result.changed")
     assert change.before["outcome"] == "passed" and change.after["outcome"] == "cheating"
     with pytest.raises(proctoring.Refused, match="已判定"):
