@@ -16,6 +16,7 @@ urlpatterns = [
     path("registration/", include("carboncert.registration.urls")),
     path("bank/", include("carboncert.bank.urls")),
     path("exam/", include("carboncert.exams.urls")),
+    path("proctoring/", include("carboncert.proctoring.urls")),
     path("results/", include("carboncert.grading.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -31,6 +31,8 @@ ROLE_PAGES = (
     (roles.QUESTION_EDITOR, _("题库"), "bank:questions"),
     (roles.PROCTOR, _("考场"), "exams:proctor"),
     (roles.ADMINISTRATOR, _("考场"), "exams:proctor"),
+    (roles.PROCTOR, _("违纪判定"), "proctoring:cases"),
+    (roles.ADMINISTRATOR, _("违纪判定"), "proctoring:cases"),
     (roles.ADMINISTRATOR, _("题库"), "bank:questions"),
     (roles.CANDIDATE, _("我的成绩"), "grading:mine"),
     (roles.INSTITUTION, _("考生成绩"), "grading:institution"),
