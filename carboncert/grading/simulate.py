@@ -24,11 +24,14 @@ from carboncert.accounts.models import Person
 from carboncert.bank import papers
 from carboncert.bank import services as bank
 from carboncert.bank.assembly import OPTION_KEYS
-from carboncert.bank.items import Criterion, Item, Option, Parameter, QuestionType
+from carboncert.bank.items import Criterion, Item, Option, Parameter, QuestionType, evaluate
 from carboncert.bank.models import Blueprint, Paper, Question, QuestionVersion
 from carboncert.catalog.models import KnowledgePoint
 from carboncert.exams.models import Answer, Attempt
 from carboncert.registration.models import Application, Bill, BillLine
+
+from . import services
+from .models import Mark
 
 SECTIONS = [
     {"type": "single", "count": 16, "points": 5},
@@ -86,47 +89,54 @@ def _chance(ability: float, difficulty: float) -> float:
     return 1 / (1 + math.exp(-1.7 * (ability - difficulty)))
 
 
-def answer_for(entry: dict, stem: str, ability: float, rng: random.Random) -> str:
-    """A simulated candidate's answer to one question of their paper."""
+def answer_for(entry: dict, content: dict, ability: float, rng: random.Random) -> str:
+    """A simulated candidate's answer to one question of their paper (`content`: its version)."""
     if rng.random() < 0.04:
         return ""
+    stem = content.get("stem", "")
     # A question's difficulty from its text: the same in every database.
     knows = rng.random() < _chance(ability, (zlib.crc32(stem.encode()) % 7 - 3) / 3)
     order = entry["option_order"]
+    correct = [i for i, o in enumerate(content.get("options", ())) if o.get("correct")]
     kind = entry["type"]
-    if kind == "single" and BAD_STEM in stem:
+    if kind in ("single", "true_false") and BAD_STEM in stem:
         # The key says 甲, those who know the subject say 乙; 甲 is the popular misconception.
         if rng.random() < _chance(ability, 0):
             return OPTION_KEYS[order.index(KNOWN)]
         return OPTION_KEYS[order.index(0) if rng.random() < 0.6 else rng.randrange(len(order))]
-    if kind == "single":
+    if kind in ("single", "true_false"):
         if knows:
-            return OPTION_KEYS[order.index(0)]
+            return OPTION_KEYS[order.index(correct[0])]
         return OPTION_KEYS[rng.randrange(len(order))]
     if kind == "multiple":
-        right = "".join(sorted(OPTION_KEYS[order.index(i)] for i in (0, 2)))
-        return right if knows else rng.choice(["A", "AB", right[:1], "ABCD"])
+        right = "".join(sorted(OPTION_KEYS[order.index(i)] for i in correct))
+        return right if knows else rng.choice(["A", "AB", right[:1], "ABCD"[: len(order)]])
     if kind == "numeric":
-        value = float(entry["parameters"]["v"]) * 21.6
-        return f"{value if knows else value * 1.2:g}"
-    named = [d for d, _ in RUBRIC if rng.random() < _chance(ability, -0.5)]
+        values = {name: float(v) for name, v in entry["parameters"].items()}
+        value = evaluate(content["formula"], values)
+        return f"{value if knows else value * 1.2:.6g}"
+    lines = [c["description"] for c in content.get("rubric", ())] or list(
+        content.get("keywords", ())
+    )
+    named = [line for line in lines if rng.random() < _chance(ability, -0.5)]
     return "；".join(named) or "不清楚，可能是二氧化碳。"
 
 
 @transaction.atomic
-def sitting_of_attempts(subject, sitting, count: int, *, seed: int = 11, first: int = 0) -> list:
+def sitting_of_attempts(
+    subject, sitting, count: int, *, seed: int = 11, first: int = 0, institution=None
+) -> list:
     """`count` admitted candidates who sat `sitting` and handed in, with their answers."""
     rng = random.Random(seed)
-    institution = testing.institution()
+    institution = institution or testing.institution()
     assembler, blueprint = papers.assembler(subject), papers.blueprint_of(subject)
     paper_rows = Paper.objects.bulk_create(
         [papers.paper_row(subject, assembler.paper(seed * 100_000 + n), blueprint=blueprint)
          for n in range(count)],
         batch_size=500,
     )  # fmt: skip
-    stems = {
-        pk: c.get("stem", "") for pk, c in QuestionVersion.objects.values_list("pk", "content")
-    }
+    {pk: c.get("stem", "") for pk, c in QuestionVersion.objects.values_list("pk", "content")}
+    contents = dict(QuestionVersion.objects.values_list("pk", "content"))
     people = []
     for n in range(first, first + count):
         birth = date(1980, 1, 1) + timedelta(days=n // 1000)
@@ -164,7 +174,36 @@ def sitting_of_attempts(subject, sitting, count: int, *, seed: int = 11, first: 
     for attempt, paper in zip(attempts, paper_rows, strict=True):
         ability = rng.gauss(0.3, 1)
         for n, entry in enumerate(paper.items, start=1):
-            value = answer_for(entry, stems[entry["version_id"]], ability, rng)
+            value = answer_for(entry, contents[entry["version_id"]], ability, rng)
             answers.append(Answer(attempt=attempt, n=n, value=value, seq=n, saved_at=end))
     Answer.objects.bulk_create(answers, batch_size=2000)
     return attempts
+
+
+def simulated_mark(task, rng: random.Random) -> Decimal:
+    """A grader who mostly follows the rubric, sometimes a point off, rarely far off."""
+    base = task.suggestion.points
+    off = rng.choice([Decimal(0)] * 6 + [Decimal(1), Decimal(-1), Decimal("0.5"), Decimal(5)])
+    return max(Decimal(0), min(task.marking.max_points, base + off))
+
+
+def mark_everything(sitting, graders, chief, rng: random.Random) -> tuple[int, int]:
+    """Graders take turns asking for their next answer until nobody has one; the chief
+    grader then arbitrates. Returns (marks given, answers arbitrated)."""
+    given, busy = 0, True
+    while busy:
+        busy = False
+        for grader in graders:
+            task = services.next_task(grader, sitting)
+            if task is None:
+                continue
+            busy = True
+            services.enter_mark(grader, task.marking.pk, simulated_mark(task, rng),
+                                check=task.round == Mark.Round.CHECK,
+                                suggested=task.suggestion.points)  # fmt: skip
+            given += 1
+    arbitrated = 0
+    while (task := services.next_arbitration(chief, sitting)) is not None:
+        services.arbitrate(chief, task.marking.pk, task.suggestion.points)
+        arbitrated += 1
+    return given, arbitrated

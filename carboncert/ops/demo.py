@@ -6,6 +6,7 @@ passwords to the documented ones, so README's accounts always work.
 
 import datetime
 import io
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,10 @@ from carboncert.bank import services as bank
 from carboncert.bank.models import Question
 from carboncert.catalog.models import KnowledgePoint, Subject
 from carboncert.catalog.services import load_catalogue
+from carboncert.exams.models import Attempt
+from carboncert.grading import services as grading
+from carboncert.grading import simulate
+from carboncert.grading.models import Result
 from carboncert.registration import services as registration
 from carboncert.registration.models import Application, SubjectFee
 from carboncert.sittings.models import Sitting
@@ -50,6 +55,8 @@ STAFF = [
     DemoAccount("reviewer", "李静", roles.REVIEWER, "审核员"),
     DemoAccount("proctor", "赵强", roles.PROCTOR, "考场负责人"),
     DemoAccount("grader", "陈晨", roles.GRADER, "阅卷"),
+    DemoAccount("grader2", "吴磊", roles.GRADER, "阅卷"),
+    DemoAccount("chief", "郑华", roles.CHIEF_GRADER, "阅卷组长（仲裁、进度、统计、复核）"),
     DemoAccount("teacher", "周文", roles.TEACHER, "师资"),
     DemoAccount("editor", "孙倩", roles.QUESTION_EDITOR, "命题"),
     DemoAccount("institution", "刘洋", roles.INSTITUTION, "合作机构：北京绿碳职业技能培训学校"),
@@ -170,6 +177,37 @@ def _demo_system_test(main) -> None:
     )
 
 
+def _demo_grading(institution, users) -> None:
+    """The two regular sittings before today, with simulated CE-1 candidates: the older one
+    marked, its results out (张三 among them); the newer one waiting for the graders
+    (李思雨 among them), its results out the moment marking completes, its date being past."""
+    now = timezone.now()
+    past = list(
+        Sitting.objects.filter(kind=Sitting.Kind.REGULAR, ends_at__lt=now).order_by("-date")[:2]
+    )
+    if len(past) < 2 or Attempt.objects.filter(sitting__in=past).exists():
+        return
+    waiting, released = past
+    subject = Subject.objects.get(code="CE-1")
+    for sitting, count, first, holder in ((released, 30, 0, "11010519850612107X"),
+                                          (waiting, 20, 100, "310104199203181003")):  # fmt: skip
+        attempts = simulate.sitting_of_attempts(subject, sitting, count, first=first,
+                                                institution=institution)  # fmt: skip
+        # One demo candidate sat it: their login shows this result.
+        stand_in = attempts[0].application.person
+        Application.objects.filter(pk=attempts[0].application_id).update(
+            person=Person.objects.get(id_number=holder)
+        )
+        stand_in.delete()
+        grading.score_attempts([a.pk for a in attempts])
+    graders = [users["grader"], users["grader2"]]
+    grading.ensure_assignments(released)
+    simulate.mark_everything(released, graders, users["chief"], random.Random(7))
+    grading.ensure_assignments(waiting)
+    # Told long ago, in the story: the demo's first tick should not mail 40 people.
+    Result.objects.filter(sitting=released).update(notified_at=now)
+
+
 @transaction.atomic
 def build() -> list[DemoAccount]:
     load_catalogue()
@@ -209,12 +247,29 @@ def build() -> list[DemoAccount]:
         accounts.append(DemoAccount(id_number, name, roles.CANDIDATE, "考生（用身份证号码登录）"))
     users = {
         u.username: u
-        for u in User.objects.filter(username__in=["institution", "reviewer", "admin", "editor"])
+        for u in User.objects.filter(
+            username__in=[
+                "institution",
+                "reviewer",
+                "admin",
+                "editor",
+                "grader",
+                "grader2",
+                "chief",
+            ]
+        )
     }
     _demo_applications(institution, users["institution"], users["reviewer"], users["admin"])
     _demo_bank(users["editor"], users["admin"])
     admitted = (
-        Application.objects.filter(ticket_number__isnull=False).select_related("sitting").first()
+        Application.objects.filter(
+            ticket_number__isnull=False, sitting__date__gte=timezone.localdate()
+        )
+        .exclude(ticket_number="")
+        .select_related("sitting")
+        .order_by("sitting__date")
+        .first()
     )
     _demo_system_test(admitted.sitting if admitted else None)
+    _demo_grading(institution, users)
     return accounts

@@ -1,7 +1,6 @@
 """A sitting that ended at 11:00 on 2026-12-19, with simulated candidates who handed in."""
 
 from datetime import date
-from decimal import Decimal as D
 
 import pytest
 
@@ -10,7 +9,6 @@ from carboncert.accounts import roles
 from carboncert.catalog.models import Subject
 from carboncert.exams.tests.conftest import at
 from carboncert.grading import services, simulate
-from carboncert.grading.models import Mark
 from carboncert.sittings.models import Sitting
 from carboncert.sittings.services import enter_calendar_year, generate_sittings
 from carboncert.sittings.workdays import DayRule
@@ -45,30 +43,4 @@ def chief(db):
     return testing.staff("chief", roles.CHIEF_GRADER)
 
 
-def simulated_mark(task, rng):
-    """A grader who mostly follows the rubric, sometimes a point off, rarely far off."""
-    base = task.suggestion.points
-    off = rng.choice([D(0)] * 6 + [D(1), D(-1), D("0.5")] + [D(5)] * 1)
-    return max(D(0), min(task.marking.max_points, base + off))
-
-
-def mark_everything(sitting, graders, chief, rng):
-    """Graders take turns asking for the next answer until nobody has one."""
-    given = 0
-    busy = True
-    while busy:
-        busy = False
-        for grader in graders:
-            task = services.next_task(grader, sitting)
-            if task is None:
-                continue
-            busy = True
-            services.enter_mark(grader, task.marking.pk, simulated_mark(task, rng),
-                                check=task.round == Mark.Round.CHECK,
-                                suggested=task.suggestion.points)  # fmt: skip
-            given += 1
-    arbitrated = 0
-    while (task := services.next_arbitration(chief, sitting)) is not None:
-        services.arbitrate(chief, task.marking.pk, task.suggestion.points)
-        arbitrated += 1
-    return given, arbitrated
+mark_everything = simulate.mark_everything

@@ -9,11 +9,17 @@ from carboncert.accounts.models import Institution, Person, User
 from carboncert.bank.demo_content import load as load_ce1
 from carboncert.bank.models import Question
 from carboncert.catalog.models import Subject
+from carboncert.grading import access
+from carboncert.grading.models import Marking, Result
 from carboncert.ops import demo
 from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
 pytestmark = pytest.mark.django_db
+
+
+def demo_people():
+    return Person.objects.filter(id_number__in=[c[0] for c in demo.CANDIDATES])
 
 
 def counts():
@@ -33,14 +39,22 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine):
     first = counts()
     call_command("demo", "--no-migrate", stdout=StringIO())
     assert counts() == first
-    assert first == (10, 3, 1, 12, 13)  # 7 staff + 3 candidates; 2026 and 2027 sittings + a test
+    # 9 staff + 3 candidates; 3 demo candidates + 48 simulated ones; 2026 and 2027 sittings + a test
+    assert first == (12, 51, 1, 12, 13)
     assert "carbon-demo" in out.getvalue()
     for account in demo.STAFF:
         assert client.login(username=account.username, password=demo.DEMO_PASSWORD), account
     assert client.login(username="11010519850612107X", password=demo.DEMO_PASSWORD)
-    states = dict(Application.objects.values_list("person__name", "status"))
+    upcoming = Application.objects.filter(sitting__date="2026-12-19")
+    states = dict(upcoming.filter(person__in=demo_people()).values_list("person__name", "status"))
     assert states == {"张三": "submitted", "李思雨": "approved", "王芳": "draft"}
-    assert Application.objects.get(person__name="李思雨").ticket_number
+    assert upcoming.get(person__name="李思雨").ticket_number
+    # August's sitting is marked and out: 张三 sees his result; October's waits for the graders.
+    zhang = User.objects.get(username="11010519850612107X")
+    assert access.results_for(zhang).get().sitting.date.isoformat() == "2026-08-15"
+    assert Result.objects.filter(sitting__date="2026-08-15").count() == 30
+    october = Marking.objects.filter(attempt__sitting__date="2026-10-17")
+    assert october.exists() and not october.exclude(state="marking").exists()
     assert Question.objects.filter(status="active").count() == len(load_ce1())
     # Today's system test lets the admitted candidate sit a CE-1 practice paper now.
     from carboncert.exams import services as exams

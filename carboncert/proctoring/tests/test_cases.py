@@ -8,7 +8,8 @@ from carboncert.accounts import roles
 from carboncert.audit.models import AuditEvent
 from carboncert.exams import services as exams
 from carboncert.exams.models import Attempt
-from carboncert.exams.tests.conftest import ID, at, morning  # noqa: F401 - a fixture
+from carboncert.exams.tests.conftest import ID, at
+from carboncert.exams.tests.conftest import morning as morning  # the fixture
 from carboncert.proctoring.models import CheatingCase
 
 pytestmark = pytest.mark.django_db
