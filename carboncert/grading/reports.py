@@ -131,9 +131,24 @@ def statistics(sitting) -> dict:
         "by_level": rates(lambda r: r.application.subject.level),
         "by_subject": rates(lambda r: r.application.subject.code),
         "by_institution": rates(lambda r: r.application.institution),
+        "by_sitting": by_sitting(),
         "items": item_analysis(sitting),
         "agreement": agreement(sitting),
     }
+
+
+def by_sitting(last: int = 12) -> Chart:
+    """Pass rate of each of the last sittings with results (absentees left out)."""
+    rows = (
+        Result.objects.exclude(outcome=Result.Outcome.ABSENT)
+        .values("sitting__date")
+        .annotate(n=Count("pk"), passed=Count("pk", filter=Q(outcome=Result.Outcome.PASSED)))
+        .order_by("-sitting__date")[:last]
+    )
+    return bars(
+        [(f"{r['sitting__date']:%Y-%m}", 100 * r["passed"] / r["n"]) for r in reversed(rows)],
+        "{:.1f}%",
+    )
 
 
 @dataclass

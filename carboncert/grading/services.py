@@ -237,15 +237,16 @@ def correct_key(version: QuestionVersion, correct: list[int], by, reason: str) -
         raise CorrectionRefused("单选题和判断题只能有一个正确选项。")
     if not reason.strip():
         raise CorrectionRefused("请填写更正原因。")
-    current = corrected(item, correct)
-    if current.options == item.options and not latest_corrections([version.pk]):
-        raise CorrectionRefused("所选答案与原答案相同，无需更正。")
+    latest = latest_corrections([version.pk]).get(version.pk)
+    in_force = latest.correct if latest else [i for i, o in enumerate(item.options) if o.correct]
+    if correct == sorted(in_force):  # also a second click on the same correction
+        raise CorrectionRefused("所选答案与现行答案相同，无需更正。")
     with transaction.atomic():
         correction = KeyCorrection.objects.create(
             version=version, correct=correct, reason=reason.strip(), corrected_by=by
         )
         record(by, "grading.key.corrected", version, reason=correction.reason,
-               before={"correct": [i for i, o in enumerate(item.options) if o.correct]},
+               before={"correct": in_force},
                after={"correct": correct})  # fmt: skip
     changed: list[int] = []
     score_attempts(attempts_using(version.pk), by=by, reason=f"答案更正：{reason.strip()}",

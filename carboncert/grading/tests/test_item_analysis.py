@@ -59,6 +59,11 @@ def test_the_planted_bad_question_is_flagged_and_its_correction_rescores_exactly
     one = audits.first()
     assert one.reason.startswith("答案更正") and one.actor == editor
     assert one.before["objective_points"] != one.after["objective_points"]
+    # A second click on the same correction changes nothing.
+    again = client.post(reverse("grading:correct_key", args=[bad.pk]),
+                        {"correct": ["1"], "reason": "原答案有误，应为乙"})  # fmt: skip
+    assert "无需更正" in again.content.decode()
+    assert AuditEvent.objects.filter(action="grading.key.corrected").count() == 1
     # Now the question discriminates like the others, and the page says it was corrected.
     row = next(r for r in reports.item_analysis(sitting) if r.version.pk == bad.pk)
     assert not row.stats.flagged and row.corrected

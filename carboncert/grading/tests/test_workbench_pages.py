@@ -55,6 +55,18 @@ def test_graders_mark_a_whole_sitting_through_the_pages_without_seeing_who(
         assert_blind(client.get(reverse(name)).content.decode(), secrets)
 
 
+def test_the_second_grader_s_page_does_not_show_the_first_mark(ended, graders, client):
+    sitting = ended(1)
+    services.ensure_assignments(sitting)
+    task = services.next_task(graders[0], sitting)
+    services.enter_mark(graders[0], task.marking.pk, "7.5")
+    second = next(g for g in graders[1:] if services.Assignment.objects.filter(grader=g).exists())
+    client.force_login(second)
+    page = client.get(reverse("grading:workbench")).content.decode()
+    assert task.marking.code in page
+    assert "7.5" not in page and "一评" not in page and 'id="first-marks"' not in page
+
+
 def test_the_arbiter_sees_both_marks_but_not_the_candidate(ended, graders, chief, client):
     sitting = ended(1)
     services.ensure_assignments(sitting)
