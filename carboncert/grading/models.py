@@ -4,6 +4,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ValuesJSONField(models.JSONField):
+    """A JSONField that PostgreSQL's bulk insert sends as plain VALUES, not through UNNEST:
+    an UNNEST array of JSON text is escaped quote by quote (psycopg's array dumper), which
+    made scoring a sitting 30% slower. Having a placeholder is what opts it out."""
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s"
+
+
 class AttemptScore(models.Model):
     """The automatic scoring of one handed-in attempt's objective questions.
 
@@ -16,7 +25,7 @@ class AttemptScore(models.Model):
     objective_max = models.DecimalField(_("客观题满分"), max_digits=6, decimal_places=2)
     to_mark = models.PositiveSmallIntegerField(_("待阅卷题数"), default=0)
     # [points, outcome] per question, in question order: scoring.Scored.as_data()
-    items = models.JSONField(default=list)
+    items = ValuesJSONField(default=list)
     multiple_rule = models.CharField(_("多选题计分规则"), max_length=16)
     scored_at = models.DateTimeField(_("评分时间"))
 
