@@ -3,6 +3,8 @@
 from urllib.parse import quote
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 
 
@@ -28,3 +30,18 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+def role_required(*codes):
+    """A page for these roles (accounts.roles codes): others get 403, strangers the login."""
+
+    def decorate(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not any(request.user.has_role(code) for code in codes):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,6 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from carboncert.accounts import roles, throttle
+from carboncert.web import role_required
 
 from . import services
 from .forms import ExamLoginForm, ExtraTimeForm, UnlockForm
@@ -74,14 +73,7 @@ def attempt_page(request):
 # --- the exam-room manager's page -------------------------------------------------------------
 
 
-def proctor_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not any(request.user.has_role(r) for r in (roles.PROCTOR, roles.ADMINISTRATOR)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+proctor_required = role_required(roles.PROCTOR, roles.ADMINISTRATOR)
 
 
 @proctor_required

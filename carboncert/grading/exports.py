@@ -2,26 +2,14 @@
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from carboncert.registration.exports import safe
+from carboncert.registration.exports import new_sheet, safe
 
 HEADERS = [("姓名", 10), ("身份证号码", 22), ("准考证号", 20), ("考试批次", 24), ("报考科目", 26),
            ("客观题", 8), ("简答题", 8), ("总分", 8), ("结果", 14), ("模块得分", 60)]  # fmt: skip
 
 
 def results_xlsx(results) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "考核成绩"
-    sheet.append([h for h, _ in HEADERS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, (_, width) in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
+    workbook, sheet = new_sheet("考核成绩", HEADERS)
     for r in results:
         a = r.application
         absent = r.outcome == r.Outcome.ABSENT

@@ -13,25 +13,12 @@ from carboncert.bank.assembly import OPTION_KEYS
 from carboncert.bank.items import from_data
 from carboncert.bank.models import QuestionVersion
 from carboncert.sittings.models import Sitting
-from carboncert.web import XLSX, attachment
+from carboncert.web import XLSX, attachment, role_required
 
 from . import access, exports, reports, services
 from . import marking as marking_rules
 from .forms import KeyCorrectionForm, LookupForm, ReviewRequestForm
 from .models import Marking, ReviewRequest
-
-
-def role_required(*codes):
-    def decorate(view):
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not any(request.user.has_role(c) for c in codes):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 def _marking_sittings():

@@ -1,24 +1,15 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carboncert.accounts import roles
 from carboncert.exams.models import Attempt
+from carboncert.web import role_required
 
 from . import services
 from .models import CheatingCase
 
-
-def proctor_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not any(request.user.has_role(r) for r in (roles.PROCTOR, roles.ADMINISTRATOR)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+proctor_required = role_required(roles.PROCTOR, roles.ADMINISTRATOR)
 
 
 @proctor_required

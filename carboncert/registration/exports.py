@@ -30,16 +30,22 @@ def safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def applications_xlsx(applications) -> bytes:
+def new_sheet(title: str, headers: list[tuple[str, int]]):
+    """A workbook of one sheet: bold headers of these widths, frozen above the rows."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "报名名单"
-    sheet.append([h for h, _ in HEADERS])
+    sheet.title = title
+    sheet.append([h for h, _ in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for index, (_, width) in enumerate(HEADERS, start=1):
+    for index, (_, width) in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    return workbook, sheet
+
+
+def applications_xlsx(applications) -> bytes:
+    workbook, sheet = new_sheet("报名名单", HEADERS)
     for a in applications:
         submitted = (
             timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else ""
