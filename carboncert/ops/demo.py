@@ -189,23 +189,28 @@ def _demo_grading(institution, users) -> None:
         return
     waiting, released = past
     subject = Subject.objects.get(code="CE-1")
-    for sitting, count, first, holder in ((released, 30, 0, "11010519850612107X"),
-                                          (waiting, 20, 100, "310104199203181003")):  # fmt: skip
+    for sitting, count, first in ((released, 30, 0), (waiting, 20, 100)):
         attempts = simulate.sitting_of_attempts(subject, sitting, count, first=first,
                                                 institution=institution)  # fmt: skip
-        # One demo candidate sat it: their login shows this result.
-        stand_in = attempts[0].application.person
-        Application.objects.filter(pk=attempts[0].application_id).update(
-            person=Person.objects.get(id_number=holder)
-        )
-        stand_in.delete()
         grading.score_attempts([a.pk for a in attempts])
     graders = [users["grader"], users["grader2"]]
     grading.ensure_assignments(released)
     simulate.mark_everything(released, graders, users["chief"], random.Random(7))
     grading.ensure_assignments(waiting)
-    # Told long ago, in the story: the demo's first tick should not mail 40 people.
+    # Told long ago, in the story: the demo's first tick should not mail 30 people.
     Result.objects.filter(sitting=released).update(notified_at=now)
+    # A demo candidate sat each: 张三 passed in August (the best result), 李思雨 waits for October.
+    best = Result.objects.filter(sitting=released).order_by("-total", "pk").first()
+    _stand_in(best.application, "11010519850612107X")
+    _stand_in(Attempt.objects.filter(sitting=waiting).order_by("pk").first().application,
+              "310104199203181003")  # fmt: skip
+
+
+def _stand_in(application, id_number: str) -> None:
+    simulated = application.person
+    application.person = Person.objects.get(id_number=id_number)
+    application.save(update_fields=["person"])
+    simulated.delete()
 
 
 @transaction.atomic

@@ -28,11 +28,12 @@ class Command(BaseCommand):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         url = f"http://{host}:{port}/"
+        # Pages name their static files through the manifest, the development server too.
+        call_command("collectstatic", interactive=False, verbosity=0)
         if dev:
             self.stdout.write(f"carboncert (development server): {url}")
             call_command("runserver", f"{host}:{port}")
             return
-        call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or max(2, 2 * (os.cpu_count() or 1))
         self.stdout.write(self.style.SUCCESS(f"carboncert 已启动 / is up: {url}"))
         self.stdout.flush()
