@@ -36,6 +36,8 @@ class Attempt(models.Model):
         "sittings.Sitting", on_delete=models.PROTECT, related_name="attempts"
     )
     paper = models.ForeignKey("bank.Paper", null=True, on_delete=models.PROTECT, related_name="+")
+    # The paper's number of questions, kept here so a save need not read the paper.
+    item_count = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.CHECKED_IN, db_index=True
     )

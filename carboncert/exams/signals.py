@@ -4,3 +4,5 @@ from django.dispatch import Signal
 
 # Sent after the transaction that handed the attempt in has committed: attempt_id=…
 handed_in = Signal()
+# The same for many at once (the sweep at a sitting's end): attempt_ids=[…]
+handed_in_many = Signal()

@@ -55,6 +55,14 @@ def on_hand_in(sender, attempt_id: int, **kwargs) -> None:
         log.exception("scoring attempt %s failed; the next sweep retries", attempt_id)
 
 
+def on_hand_in_many(sender, attempt_ids: list[int], **kwargs) -> None:
+    try:
+        score_attempts(attempt_ids)
+        settle(attempt_ids)
+    except Exception:
+        log.exception("scoring %s attempts failed; the next sweep retries", len(attempt_ids))
+
+
 def score_unscored() -> int:
     """Score every handed-in attempt that has no score yet (run by `carboncert tick`)."""
     ids = list(
