@@ -7,10 +7,15 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Login throttling and other counters live in the cache; tests must not share them.
+    # Login throttling and other counters live in the cache; tests must not share them,
+    # nor the exam's memory of sittings (test databases reuse primary keys).
+    from carboncert.exams.services import forget_sitting
+
     cache.clear()
+    forget_sitting()
     yield
     cache.clear()
+    forget_sitting()
 
 
 @pytest.fixture

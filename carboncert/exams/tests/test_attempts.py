@@ -328,3 +328,28 @@ def test_the_exam_room_shows_what_each_device_check_found(client, morning):
     assert "摄像头：没有画面" in page and "本机时钟：比北京时间快 2 小时" in page
     assert "网络：" not in page  # what was fine is not listed
     assert page.count("未检测") == 1  # 李四 has not started yet
+
+
+def test_a_save_planned_on_a_stale_read_is_applied_again_under_the_lock(client, morning):
+    """Two saves of one attempt racing: the second was planned before the first committed."""
+    attempt, token, _ = started(client, morning)
+    stale = services.attempt_for_token(token)  # read before the first save
+    assert services.save_answers(services.attempt_for_token(token), [services.Save(1, 1, "A")]) == 1
+    # Its plan says seq 1 is new: on PostgreSQL the one-statement write finds the sequence
+    # moved and writes nothing; the locked path then skips the retry and applies seq 2.
+    acked = services.save_answers(stale, [services.Save(1, 1, "B"), services.Save(2, 2, "C")])
+    assert acked == 2
+    assert dict(attempt.answers.values_list("n", "value")) == {1: "A", 2: "C"}
+    assert list(JournalEntry.objects.filter(attempt=attempt).values_list("seq", "value")) == [
+        (1, "A"), (2, "C")
+    ]  # fmt: skip
+
+
+def test_a_save_after_the_hand_in_writes_nothing(client, morning):
+    attempt, token, _ = started(client, morning)
+    stale = services.attempt_for_token(token)
+    morning["time"].move_to(at(9, 40), tick=False)
+    services.hand_in(attempt)
+    with pytest.raises(services.Refused, match="已交卷"):
+        services.save_answers(stale, [services.Save(1, 1, "A")])
+    assert not attempt.answers.exists()
