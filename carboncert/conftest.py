@@ -9,13 +9,13 @@ from django.core.cache import cache
 def _fresh_cache():
     # Login throttling and other counters live in the cache; tests must not share them,
     # nor the exam's memory of sittings (test databases reuse primary keys).
-    from carboncert.exams.services import forget_sitting
+    from carboncert.exams.services import forget_remembered
 
     cache.clear()
-    forget_sitting()
+    forget_remembered()
     yield
     cache.clear()
-    forget_sitting()
+    forget_remembered()
 
 
 @pytest.fixture

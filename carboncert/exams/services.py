@@ -24,7 +24,7 @@ from carboncert.audit.models import AuditEvent
 from carboncert.audit.services import record
 from carboncert.bank import papers
 from carboncert.bank import services as bank_services
-from carboncert.bank.items import OPTION_KEYS, QuestionType, from_data, render_stem
+from carboncert.bank.items import OPTION_KEYS, Item, QuestionType, from_data, render_stem
 from carboncert.bank.models import Paper, QuestionVersion
 from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
@@ -158,10 +158,14 @@ _sittings: dict[int, tuple[float, Sitting]] = {}
 
 
 def forget_sitting(sender=None, instance=None, **kwargs) -> None:
-    if instance is None:
-        _sittings.clear()
-    else:
-        _sittings.pop(instance.pk, None)
+    _sittings.pop(instance.pk, None)
+
+
+def forget_remembered() -> None:
+    """Drop what this process remembers of sittings and question versions (tests: their
+    databases reuse primary keys)."""
+    _sittings.clear()
+    _versions.clear()
 
 
 def _recent_sitting(pk: int) -> Sitting:
@@ -240,6 +244,21 @@ def _prepared_paper(attempt: Attempt) -> Paper | None:
     ).first()
 
 
+_versions: dict[int, Item] = {}  # question versions never change: read each once per process
+
+
+def _items(version_ids: list[int]) -> dict[int, Item]:
+    missing = [pk for pk in version_ids if pk not in _versions]
+    if missing:
+        for pk, content in QuestionVersion.objects.filter(pk__in=missing).values_list(
+            "pk", "content"
+        ):
+            if len(_versions) > 20_000:  # a bound, far above any bank in use on one day
+                _versions.clear()
+            _versions[pk] = from_data(content)
+    return {pk: _versions[pk] for pk in version_ids}
+
+
 @dataclass(frozen=True)
 class ShownItem:
     n: int
@@ -255,14 +274,10 @@ def shown_items(attempt: Attempt) -> list[ShownItem]:
     if attempt.paper_id is None:
         return []
     entries = attempt.paper.items
-    contents = dict(
-        QuestionVersion.objects.filter(pk__in=[e["version_id"] for e in entries]).values_list(
-            "pk", "content"
-        )
-    )
+    items = _items([e["version_id"] for e in entries])
     shown = []
     for n, entry in enumerate(entries, start=1):
-        item = from_data(contents[entry["version_id"]])
+        item = items[entry["version_id"]]
         values = {k: Decimal(v) for k, v in entry["parameters"].items()}  # stored as text
         options = [
             {"key": OPTION_KEYS[i], "text": item.options[authored].text}

@@ -47,6 +47,14 @@ class Command(BaseCommand):
                 f"{host}:{port}",
                 "--workers",
                 str(workers),
+                # Two threads a worker overlap one request's database wait with another's
+                # work, and keep connections alive (bench/exam_day.py: +10–40% requests/s).
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "2",
+                "--keep-alive",
+                "30",
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",
