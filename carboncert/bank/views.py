@@ -1,6 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from carboncert.accounts import roles
 from carboncert.catalog.models import KnowledgePoint, Subject, SyllabusModule
-from carboncert.web import XLSX, attachment
+from carboncert.web import XLSX, attachment, role_required
 
 from . import assembly, interchange, papers, services, spreadsheet
 from .forms import BlueprintForm, ImportForm, QuestionForm
@@ -18,14 +16,7 @@ from .models import TYPE_CHOICES, Paper, Question
 EDITORS = (roles.QUESTION_EDITOR, roles.ADMINISTRATOR)
 
 
-def editor_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not any(request.user.has_role(r) for r in EDITORS):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+editor_required = role_required(*EDITORS)
 
 
 @editor_required

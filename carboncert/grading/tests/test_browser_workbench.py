@@ -3,19 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
-from carboncert import testing
 from carboncert.exams.tests.conftest import at
 from carboncert.grading.models import Mark
+from carboncert.registration.tests.test_browser_registration import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, site, username):
-    page.goto(site + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", testing.PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
-    page.wait_for_url(site + "/accounts/")
 
 
 def test_a_grader_marks_by_keyboard_alone(ended, graders, live_server, page, time_machine):
