@@ -111,7 +111,7 @@ def _score_chunk(ids: list[int], by, reason: str, known: dict, changed: list) ->
     keys = _keys(known, papers)
     existing = {s.attempt_id: s for s in AttemptScore.objects.filter(attempt__in=ids)}
     now = timezone.now()
-    rows, markings = [], []
+    rows, unmarked = [], []
     for attempt_id, paper_id, sitting_id in attempts:
         rule = rules[sitting_id]
         scored = scoring.score_paper(keys[paper_id], answers[attempt_id], rule)
@@ -126,7 +126,7 @@ def _score_chunk(ids: list[int], by, reason: str, known: dict, changed: list) ->
         )
         rows.append(row)
         if row.to_mark and attempt_id not in existing:
-            markings += _markings(attempt_id, papers[paper_id], scored)
+            unmarked.append((attempt_id, papers[paper_id], scored))
         before = existing.get(attempt_id)
         if before is not None and before.items != row.items:
             changed.append(attempt_id)
@@ -140,29 +140,24 @@ def _score_chunk(ids: list[int], by, reason: str, known: dict, changed: list) ->
         update_fields=["objective_points", "objective_max", "to_mark", "items", "multiple_rule",
                        "scored_at"],
     )  # fmt: skip
-    Marking.objects.bulk_create(markings, ignore_conflicts=True)
+    Marking.objects.bulk_create(_markings(unmarked), ignore_conflicts=True)
     return len(rows)
 
 
-def _markings(attempt_id: int, entries: list[dict], scored: list[scoring.Scored]) -> list[Marking]:
+def _markings(unmarked: list[tuple[int, list[dict], list[scoring.Scored]]]) -> list[Marking]:
+    """The short answers of a chunk's newly scored attempts, their questions read in one query."""
     question_of = dict(
         QuestionVersion.objects.filter(
-            pk__in=[
-                e["version_id"] for e, s in zip(entries, scored, strict=True) if s.points is None
-            ]
+            pk__in={e["version_id"] for _, entries, _ in unmarked for e in entries}
         ).values_list("pk", "question_id")
-    )
+    ) if unmarked else {}  # fmt: skip
     return [
-        Marking(
-            attempt_id=attempt_id,
-            n=n,
-            version_id=entry["version_id"],
-            question_id=question_of[entry["version_id"]],
-            max_points=s.max_points,
-        )
+        Marking(attempt_id=attempt_id, n=n, version_id=entry["version_id"],
+                question_id=question_of[entry["version_id"]], max_points=s.max_points)
+        for attempt_id, entries, scored in unmarked
         for n, (entry, s) in enumerate(zip(entries, scored, strict=True), start=1)
         if s.points is None
-    ]
+    ]  # fmt: skip
 
 
 def _keys(known: dict, papers: dict[int, list[dict]]) -> dict[int, list[scoring.Key]]:
