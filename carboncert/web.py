@@ -19,6 +19,19 @@ def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that change only through services (or never): the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     """Rows shown beside their parent in the admin; they change only through services."""
 

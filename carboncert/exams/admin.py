@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from carboncert.web import ReadOnlyInline
+from carboncert.web import ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
 from .models import Attempt, Event, MakeupGrant
@@ -15,7 +15,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(ReadOnlyAdmin):
     """Read-only: attempts change through the exam and the exam-room pages."""
 
     inlines = [EventInline]
@@ -31,15 +31,6 @@ class AttemptAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "sitting", "needs_decision"]
     list_select_related = ["application__person", "application__subject", "sitting"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MakeupGrantForm(forms.ModelForm):

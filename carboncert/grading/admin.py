@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from carboncert.web import ReadOnlyAdmin
+
 from .models import Assignment, KeyCorrection, Result, ReviewRequest
 
 
@@ -11,32 +13,22 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(ReadOnlyAdmin):
     """Read-only: results change only through scoring, marking, reviews and corrections."""
 
     list_display = ["application", "sitting", "total", "outcome", "computed_at", "notified_at"]
     list_filter = ["sitting", "outcome"]
     search_fields = ["application__person__name", "application__ticket_number"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReviewRequest)
-class ReviewRequestAdmin(ResultAdmin):
+class ReviewRequestAdmin(ReadOnlyAdmin):
     list_display = ["result", "status", "requested_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     search_fields = ["result__application__person__name"]
 
 
 @admin.register(KeyCorrection)
-class KeyCorrectionAdmin(ResultAdmin):
+class KeyCorrectionAdmin(ReadOnlyAdmin):
     list_display = ["version", "correct", "reason", "corrected_by", "corrected_at"]
-    list_filter = []
     search_fields = ["reason"]

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from carboncert.web import ReadOnlyInline
+from carboncert.web import ReadOnlyAdmin, ReadOnlyInline
 
 from . import services
 from .models import Application, Bill, BillLine, Document, Payment, SubjectFee
@@ -20,7 +20,7 @@ class DocumentInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     """Read-only here: every change goes through the pages that call the services."""
 
     list_display = [
@@ -50,15 +50,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
         return obj.person.masked_id_number
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BillLineInline(ReadOnlyInline):
