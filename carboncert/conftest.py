@@ -19,6 +19,29 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def client():
+    """The test client, with the exam's hot path in front as in production (wsgi.py)."""
+    from carboncert.testing import ProductionClient
+
+    return ProductionClient()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, through the production WSGI stack (the exam hot path)."""
+    from carboncert.testing import production_live_server
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = production_live_server(addr)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def catalogue(db):
     from carboncert.catalog.services import load_catalogue
 

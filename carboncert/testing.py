@@ -1,4 +1,11 @@
-"""Named people for tests, built by the real services (STYLE.md)."""
+"""Named people for tests, built by the real services (STYLE.md); the test client and live
+server as production serves the exam."""
+
+from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.http import HttpResponse
+from django.test import Client
 
 from carboncert.accounts import roles
 from carboncert.accounts.idcard import with_check_digit
@@ -30,3 +37,56 @@ def candidate(id_number=ZHANG_SAN_ID, name="张三"):
 
 def id_number(birth="19900307", sequence=123, region="110101"):
     return with_check_digit(f"{region}{birth}{sequence:03d}")
+
+
+class ProductionClient(Client):
+    """Django's test client with the exam's hot path in front, as wsgi.py serves production."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.handler = _HotPathFirst(self.handler)
+
+
+class _HotPathFirst:
+    def __init__(self, handler):
+        self.handler = handler
+
+    def __getattr__(self, name):
+        return getattr(self.handler, name)
+
+    def __call__(self, environ):
+        from carboncert.exams import hotpath
+
+        if not hotpath.claims(environ):
+            return self.handler(environ)
+        captured = {}
+
+        def start_response(status, headers):
+            captured.update(status=int(status.split()[0]), headers=headers)
+
+        # As Django's ClientHandler does: the test's connection must survive the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            body = b"".join(hotpath.ExamHotPath(None)(environ, start_response))
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        response = HttpResponse(body, status=captured["status"])
+        for name, value in captured["headers"]:
+            response[name] = value
+        response.wsgi_request = WSGIRequest(environ)
+        return response
+
+
+def production_live_server(addr: str):
+    """pytest-django's live server, serving through the production WSGI stack (hot path)."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from pytest_django.live_server_helper import LiveServer
+
+    from carboncert.exams.hotpath import ExamHotPath
+
+    server = LiveServer(addr, start=False)
+    server.thread.static_handler = lambda app: StaticFilesHandler(ExamHotPath(app))
+    server.start()
+    return server

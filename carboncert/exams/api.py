@@ -8,7 +8,6 @@ import time
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
@@ -30,13 +29,17 @@ EVENT_KINDS = {
 MAX_EVENT_DETAIL_CHARS = 2000
 
 
+def authenticated(token: str) -> Attempt | None:
+    """The open attempt a bearer token names; time runs out whether or not the
+    candidate's browser is still there, so an attempt past its end is handed in here."""
+    attempt = services.attempt_for_token(token)
+    return services.hand_in_if_over(attempt) if attempt is not None else None
+
+
 class AttemptToken(HttpBearer):
     def authenticate(self, request, token):
-        attempt = services.attempt_for_token(token)
-        if attempt is not None:
-            # Time runs out whether or not the candidate's browser is still there.
-            request.attempt = services.hand_in_if_over(attempt)
-        return attempt
+        request.attempt = authenticated(token)
+        return request.attempt
 
 
 router = Router(auth=AttemptToken(), tags=["exam"])
@@ -109,28 +112,39 @@ class SavesIn(Schema):
     saves: list[SaveIn]
 
 
-@router.post("/answers", response={200: dict, 409: Problem})
-def answers(request, payload: SavesIn):
-    if len(payload.saves) > 500:
-        raise HttpError(413, "一次提交的答案过多")
+MAX_SAVES = 500
+
+
+def saves_reply(attempt: Attempt, payload: SavesIn) -> tuple[int, dict]:
+    """The reply to a batch of saves (here and in hotpath.py, which serves it on exam day)."""
+    if len(payload.saves) > MAX_SAVES:
+        return 413, {"code": "too_many", "message": "一次提交的答案过多"}
     try:
         acked = services.save_answers(
-            request.attempt,
-            [services.Save(s.seq, s.n, s.value, s.client_time_ms) for s in payload.saves],
+            attempt, [services.Save(s.seq, s.n, s.value, s.client_time_ms) for s in payload.saves]
         )
     except services.Refused as error:
-        return refused(error)
-    return {"acked_seq": acked, "server_now_ms": int(time.time() * 1000)}
+        return 409, {"code": error.code, "message": error.message}
+    return 200, {"acked_seq": acked, "server_now_ms": int(time.time() * 1000)}
+
+
+@router.post("/answers", response={200: dict, 409: Problem, 413: Problem})
+def answers(request, payload: SavesIn):
+    return Status(*saves_reply(request.attempt, payload))
 
 
 class HeartbeatIn(Schema):
     client_time_ms: int | None = None
 
 
+def heartbeat_reply(attempt: Attempt) -> tuple[int, dict]:
+    state = attempt_state(attempt)  # fresh from the token's one query
+    return 200, {k: state[k] for k in ("server_now_ms", "ends_at_ms", "status", "leave_count")}
+
+
 @router.post("/heartbeat")
 def heartbeat(request, payload: HeartbeatIn):
-    state = attempt_state(request.attempt)  # fresh from the token's one query
-    return {k: state[k] for k in ("server_now_ms", "ends_at_ms", "status", "leave_count")}
+    return Status(*heartbeat_reply(request.attempt))
 
 
 class LeaveIn(Schema):
