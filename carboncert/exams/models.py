@@ -70,7 +70,11 @@ class Attempt(models.Model):
 class Answer(models.Model):
     """The current answer to one item of the paper (the journal keeps every change)."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: the unique (attempt, n) serves lookups by attempt, and every
+    # save would otherwise update two indexes instead of one.
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     n = models.PositiveSmallIntegerField()  # the item's number on the paper, from 1
     value = models.TextField(blank=True)
     seq = models.BigIntegerField()
@@ -86,7 +90,9 @@ class Answer(models.Model):
 class JournalEntry(models.Model):
     """Every save as it arrived, append-only: an attempt's history can be replayed in a dispute."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="journal")
+    attempt = models.ForeignKey(  # indexed by the unique (attempt, seq), as answers are
+        Attempt, on_delete=models.CASCADE, related_name="journal", db_index=False
+    )
     seq = models.BigIntegerField()
     n = models.PositiveSmallIntegerField()
     value = models.TextField(blank=True)

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 from io import StringIO
@@ -94,3 +95,47 @@ def test_every_command_has_help(command):
     )
     assert result.returncode == 0, result.stderr
     assert "usage: carboncert " + command in result.stdout
+
+
+def test_serve_runs_the_production_server_with_the_exam_hot_path(tmp_path):
+    """`carboncert serve` as the README runs it: granian answers pages through Django and the
+    exam's saves and heartbeats on the hot path in front of it."""
+    import json
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "CARBONCERT_VAR": str(tmp_path), "DEBUG": "0",
+           "DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3"}  # fmt: skip
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "carboncert.cli", "serve", "--port", str(port), "--workers", "1",
+         "--threads", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    site = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                page = urllib.request.urlopen(site + "/exam/login/", timeout=2).read().decode()
+                break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                time.sleep(0.2)
+        else:
+            raise AssertionError("the server did not come up")
+        assert "身份证" in page
+        forged = urllib.request.Request(
+            site + "/api/exam/heartbeat", data=b"{}", method="POST",
+            headers={"Authorization": "Bearer forged", "Content-Type": "application/json"},
+        )  # fmt: skip
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(forged, timeout=5)
+        assert refused.value.code == 401
+        assert json.loads(refused.value.read())["message"] == "登录已失效，请重新登录。"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
