@@ -3,6 +3,7 @@ checks that the attempt is open; the clock is the server's."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 from django.core.files.base import ContentFile
@@ -178,19 +179,37 @@ def events(request, payload: EventIn):
     return Status(204, None)
 
 
-@router.post("/snapshots", response={204: None, 413: Problem, 409: Problem})
-def snapshots(request, image: UploadedFile = File(...), reason: str = Form("interval")):
-    attempt = request.attempt
+# Storing a snapshot may wait on object storage; at most this many at once per process,
+# so that saves always find a free thread. The camera takes the next one on schedule.
+SNAPSHOT_WRITERS = threading.BoundedSemaphore(2)
+
+
+def snapshot_reply(attempt: Attempt, data: bytes, reason: str) -> tuple[int, dict | None]:
+    """Store one camera snapshot; 204 once it is stored (here and in hotpath.py)."""
     if attempt.status == Attempt.Status.HANDED_IN:
-        return Status(409, {"code": "handed_in", "message": "已交卷"})
+        return 409, {"code": "handed_in", "message": "已交卷"}
+    if len(data) > MAX_SNAPSHOT_BYTES:
+        return 413, {"code": "too_large", "message": "图片过大"}
+    if not data.startswith(b"\xff\xd8\xff"):
+        return 415, {"code": "not_jpeg", "message": "抓拍图片应为 JPEG"}
+    if not SNAPSHOT_WRITERS.acquire(blocking=False):
+        return 503, {"code": "busy", "message": "抓拍上传繁忙，将在下次抓拍时重试"}
+    try:
+        snapshot = Snapshot(attempt=attempt, taken_at=timezone.now(), reason=reason[:12])
+        snapshot.image.save(f"{attempt.pk}.jpg", ContentFile(data), save=True)
+    finally:
+        SNAPSHOT_WRITERS.release()
+    return 204, None
+
+
+@router.post("/snapshots", response={204: None, 409: Problem, 413: Problem, 415: Problem,
+                                     503: Problem})  # fmt: skip
+def snapshots(request, image: UploadedFile = File(...), reason: str = Form("interval")):
+    """A multipart upload (field `image`); the exam page sends the JPEG itself as the body
+    (`Content-Type: image/jpeg`, `?reason=`), which hotpath.py answers."""
     if image.size > MAX_SNAPSHOT_BYTES:
         return Status(413, {"code": "too_large", "message": "图片过大"})
-    data = image.read()
-    if not data.startswith(b"\xff\xd8\xff"):
-        return Status(409, {"code": "not_jpeg", "message": "抓拍图片应为 JPEG"})
-    snapshot = Snapshot(attempt=attempt, taken_at=timezone.now(), reason=reason[:12])
-    snapshot.image.save(f"{attempt.pk}.jpg", ContentFile(data), save=True)
-    return Status(204, None)
+    return Status(*snapshot_reply(request.attempt, image.read(), reason))
 
 
 @router.post("/hand-in", response={200: dict, 409: Problem})

@@ -61,6 +61,7 @@ def exam_day(catalogue, time_machine, settings, tmp_path):
         leave_limit=10,
         countdown_seconds=5,
         microphone=False,
+        snapshot_seconds=60,
         at=OPENED,
     ):
         generate_sittings(2026)
@@ -69,6 +70,7 @@ def exam_day(catalogue, time_machine, settings, tmp_path):
         sitting.leave_limit = leave_limit
         sitting.leave_countdown_seconds = countdown_seconds
         sitting.microphone_required = microphone
+        sitting.snapshot_interval_seconds = snapshot_seconds
         save_rules(sitting, reason="浏览器测试")
         subject = Subject.objects.get(code="CE-1")
         stock_bank(subject, short=short, every_type=every_type)
@@ -167,7 +169,7 @@ def answer_choices(page, numbers, keys):
 
 
 def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_server):
-    day = exam_day(every_type=True)
+    day = exam_day(every_type=True, snapshot_seconds=10)
     page = new_page()
     log_in(page, live_server.url)  # the ID's final x typed as X, the password's as x
     start(page)
@@ -213,6 +215,10 @@ def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_ser
     eventually(page, lambda: saved_answers(attempt) == expected, message="all answers saved")
     expect(page.locator("#save-status")).to_have_text(SAVED)
     expect(page.locator("#sheet-count")).to_have_text("已答 19/19")
+
+    # The fake camera's frame, sent as a JPEG body to the hot path, stored (every 7.5–12.5 s).
+    snapshot = eventually(page, lambda: attempt.snapshots.first(), message="a camera snapshot")
+    assert snapshot.reason == "interval" and snapshot.image.read(3) == b"\xff\xd8\xff"
 
     expect(hand_in).to_be_enabled(timeout=20_000)  # from 09:01 on
     expect(hand_in).to_have_text("交卷")

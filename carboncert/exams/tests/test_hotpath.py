@@ -4,10 +4,12 @@ serves them: the same replies as the ninja endpoints, and bad requests change no
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from carboncert import wsgi
 from carboncert.exams import hotpath
 from carboncert.exams.models import Answer, JournalEntry
+from carboncert.exams.tests.conftest import at
 from carboncert.exams.tests.test_attempts import API, call, started
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,65 @@ def test_the_wsgi_layer_hands_everything_else_to_django():
     for path in ("/api/exam/state", "/exam/login/", "/api/exam/answers/x"):
         assert layer({"REQUEST_METHOD": "POST", "PATH_INFO": path}, None) == [b"dj"]
     assert len(seen) == 3
+
+
+JPEG = b"\xff\xd8\xff\xe0" + bytes(2000)
+
+
+def snap(client, token, body=JPEG, reason="interval", content_type="image/jpeg"):
+    return client.generic("POST", f"{API}/snapshots?reason={reason}", body,
+                          content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
+
+
+@pytest.fixture
+def storage(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path}}}  # fmt: skip
+
+
+def test_a_snapshot_sent_as_a_jpeg_body_is_stored(client, morning, storage):
+    attempt, token, _ = started(client, morning)
+    reply = snap(client, token, reason="camera_back")
+    assert reply.status_code == 204 and reply.content == b""
+    stored = attempt.snapshots.get()
+    assert stored.reason == "camera_back" and stored.image.read() == JPEG
+    # The multipart form, for other clients, is Django's endpoint and stores the same.
+    form = client.post(f"{API}/snapshots", {"image": SimpleUploadedFile("s.jpg", JPEG)},
+                       HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
+    assert form.status_code == 204 and attempt.snapshots.count() == 2
+
+
+def test_a_bad_snapshot_is_refused_and_stores_nothing(client, morning, storage, monkeypatch):
+    attempt, token, _ = started(client, morning)
+    reply = snap(client, token, body=b"GIF89a" + bytes(100))
+    assert reply.status_code == 415 and reply.json()["message"] == "抓拍图片应为 JPEG"
+    monkeypatch.setattr(hotpath.api, "MAX_SNAPSHOT_BYTES", 1000)
+    reply = snap(client, token)  # 2,004 bytes: refused on its Content-Length
+    assert reply.status_code == 413 and reply.json()["message"] == "提交的数据过大。"
+    assert snap(client, "forged").status_code == 401
+    assert not attempt.snapshots.exists()
+
+
+def test_snapshots_never_take_the_threads_saves_need(client, morning, storage):
+    attempt, token, _ = started(client, morning)
+    held = [hotpath.api.SNAPSHOT_WRITERS.acquire(blocking=False) for _ in range(2)]
+    try:
+        assert all(held)  # two snapshots being stored in this process already
+        busy = snap(client, token)
+        assert busy.status_code == 503 and "下次抓拍时重试" in busy.json()["message"]
+        save = call(client, token, "/answers", {"saves": [{"seq": 1, "n": 1, "value": "A"}]})
+        assert save.json()["acked_seq"] == 1
+    finally:
+        for _ in held:
+            hotpath.api.SNAPSHOT_WRITERS.release()
+    assert not attempt.snapshots.exists()
+    assert snap(client, token).status_code == 204
+
+
+def test_no_snapshot_after_the_hand_in(client, morning, storage):
+    attempt, token, _ = started(client, morning)
+    morning["time"].move_to(at(9, 40), tick=False)
+    call(client, token, "/hand-in")
+    assert snap(client, token).status_code == 409
+    assert not attempt.snapshots.exists()
