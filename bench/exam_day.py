@@ -215,6 +215,15 @@ class ServerWatch:
                 pass
         return total
 
+    @staticmethod
+    def database_cpu() -> float:
+        """CPU seconds of every PostgreSQL process so far (new backends counted from 0)."""
+        total = 0.0
+        for process in psutil.process_iter(["name", "cpu_times"]):
+            if process.info["name"] == "postgres" and process.info["cpu_times"]:
+                total += process.info["cpu_times"].user + process.info["cpu_times"].system
+        return total
+
     async def sample(self, stop: asyncio.Event):
         while not stop.is_set():
             for worker in self.workers():
@@ -525,13 +534,22 @@ async def day(sitting: Sitting, candidates: list[Candidate], watch: ServerWatch)
           f"{figures['start_seconds']:.1f} s")  # fmt: skip
 
     # 3. Human pace.
-    cpu, began = watch.cpu(), time.monotonic()
+    cpu, db_cpu, began = watch.cpu(), watch.database_cpu(), time.monotonic()
+    requests_before = sum(len(v) for v in stats.latency.values())
     until = began + args.human
     working = [c for c in candidates if c.items]
     await asyncio.gather(*(human(client, c, until, rng, rng.random() < 0.1) for c in working))
-    figures["human_cpu"] = (watch.cpu() - cpu) / (time.monotonic() - began)
+    wall = time.monotonic() - began
+    figures["human_cpu"] = (watch.cpu() - cpu) / wall
+    figures["human_db_cpu"] = (watch.database_cpu() - db_cpu) / wall
     figures["human"] = list(stats.rows())
-    print(f"human pace: {args.human} s, server CPU {figures['human_cpu']:.2f} cores")
+    served = (sum(len(v) for v in stats.latency.values()) - requests_before) / wall
+    print(f"human pace: {args.human} s, {served:.0f} requests/s; CPU: server "
+          f"{figures['human_cpu']:.2f} cores ({figures['human_cpu'] * 1000 / served:.2f} ms a "
+          f"request), PostgreSQL {figures['human_db_cpu']:.2f} cores "
+          f"({figures['human_db_cpu'] * 1000 / served:.2f} ms a request)")  # fmt: skip
+    figures["human_ms"] = figures["human_cpu"] * 1000 / served
+    figures["human_db_ms"] = figures["human_db_cpu"] * 1000 / served
 
     # 4. Ceiling searches on the attempts still open.
     pool = [c for c in working if not c.handed_in]
@@ -666,6 +684,8 @@ def main() -> None:
     print(f"RESULT answers_per_second {answers_rate:.0f} answers/s")
     print(f"RESULT pgbench_upsert {raw_tps:.0f} transactions/s")
     print(f"RESULT answers_to_pgbench {answers_rate / raw_tps * 100:.0f} %")
+    print(f"RESULT server_cpu_per_request {figures['human_ms']:.2f} ms")
+    print(f"RESULT database_cpu_per_request {figures['human_db_ms']:.2f} ms")
     print(f"RESULT worker_peak_rss {max(rss) / 2**20:.0f} MB")
 
 
