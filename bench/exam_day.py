@@ -244,6 +244,7 @@ class Stats:
         self.first: dict[str, float] = {}
         self.last: dict[str, float] = {}
         self.answers = 0  # answers acknowledged
+        self.refused = 0  # snapshots the server was too busy to store (sent once more)
 
     def add(self, name: str, seconds: float, ok: bool):
         now = time.monotonic()
@@ -284,6 +285,7 @@ class Client:
         self.site = site
         self.api = site + "/api/exam"
         self.stats = stats
+        self.retries: set[asyncio.Task] = set()
         self.connector = aiohttp.TCPConnector(limit=connections)
         self.session = aiohttp.ClientSession(connector=self.connector,
                                              timeout=aiohttp.ClientTimeout(total=60))  # fmt: skip
@@ -373,11 +375,22 @@ class Client:
         await self.timed(name, "POST", self.api + "/heartbeat", headers=self.auth(c),
                          json={"client_time_ms": int(time.time() * 1000)})  # fmt: skip
 
-    async def snapshot(self, c: Candidate, name="snapshots"):
-        # As exam.js sends it: the JPEG itself as the body.
-        await self.timed(name, "POST", self.api + "/snapshots?reason=interval",
-                         headers={**self.auth(c), "Content-Type": "image/jpeg"}, data=SNAPSHOT,
-                         ok=(204, 409))  # fmt: skip
+    async def snapshot(self, c: Candidate, name="snapshots", again=True):
+        # As exam.js sends it: the JPEG itself as the body, sent once more a few seconds
+        # later if the server was busy storing others (503); only that second refusal counts
+        # as an error.
+        status, _ = await self.timed(
+            name, "POST", self.api + "/snapshots?reason=interval",
+            headers={**self.auth(c), "Content-Type": "image/jpeg"}, data=SNAPSHOT,
+            ok=(204, 409, 503) if again else (204, 409),
+        )  # fmt: skip
+        if status == 503 and again:
+            self.stats.refused += 1
+            self.retries.add(asyncio.create_task(self.snapshot_again(c, name)))
+
+    async def snapshot_again(self, c: Candidate, name: str):
+        await asyncio.sleep(random.uniform(3, 5))
+        await self.snapshot(c, name + " (again)", again=False)
 
     async def leave(self, c: Candidate):
         await self.timed("leaves", "POST", self.api + "/leaves", headers=self.auth(c),
@@ -580,6 +593,8 @@ async def day(sitting: Sitting, candidates: list[Candidate], watch: ServerWatch)
     figures["end_to_scored"] = time.monotonic() - began
     stop.set()
     await sampler
+    await asyncio.gather(*client.retries)
+    figures["snapshots_refused"] = stats.refused
     await client.close()
     figures["candidates"] = candidates
     return figures
@@ -660,6 +675,8 @@ def main() -> None:
     print(f"\nworkers: {len(rss)}, peak resident memory "
           f"{', '.join(f'{r / 2**20:.0f}' for r in rss)} MB")  # fmt: skip
     print(f"answers: {checked} acknowledged answers checked, {lost} lost")
+    print(f"snapshots refused while the server was busy storing others, then sent again: "
+          f"{figures['snapshots_refused']} at the human pace")  # fmt: skip
     print(f"end of sitting to every attempt handed in and scored: {figures['end_to_scored']:.1f} s")
     human = {row[0]: row for row in figures["human"]}
     mixed_rate, _ = best(figures["mixed"])

@@ -180,9 +180,9 @@ def events(request, payload: EventIn):
     return Status(204, None)
 
 
-# Storing a snapshot may wait on object storage: at most half a process's threads store
-# at once, so that saves always find a free thread. The camera takes the next on schedule.
-SNAPSHOT_WRITERS = threading.BoundedSemaphore(max(1, int(os.environ.get("WEB_THREADS", 8)) // 2))
+# Storing a snapshot may wait on object storage: all but two of a process's threads at
+# most, so that saves always find a free thread. The page sends a refused one once more.
+SNAPSHOT_WRITERS = threading.BoundedSemaphore(max(1, int(os.environ.get("WEB_THREADS", 8)) - 2))
 
 
 def snapshot_reply(attempt: Attempt, data: bytes, reason: str) -> tuple[int, dict | None]:

@@ -24,7 +24,7 @@ from playwright.sync_api import expect
 from carboncert import testing
 from carboncert.accounts import roles
 from carboncert.catalog.models import Subject
-from carboncert.exams import services
+from carboncert.exams import api, services
 from carboncert.exams.models import Attempt, Event, JournalEntry
 from carboncert.exams.tests.conftest import ID, admit, stock_bank
 from carboncert.sittings.models import Sitting
@@ -168,9 +168,33 @@ def answer_choices(page, numbers, keys):
 # --- 1. login to hand-in ----------------------------------------------------------------
 
 
-def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_server):
+@pytest.fixture
+def busy_writers():
+    """Take every snapshot writer of this process (the live server's) until released."""
+    writers = api.SNAPSHOT_WRITERS
+    held = []
+
+    class Busy:
+        def release(self):
+            while held:
+                held.pop()
+                writers.release()
+
+    def take():
+        held.extend(writers.acquire(blocking=False) for _ in range(writers._initial_value))
+        assert all(held)
+        return Busy()
+
+    yield take
+    Busy().release()
+
+
+def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_server, busy_writers):
     day = exam_day(every_type=True, snapshot_seconds=10)
     page = new_page()
+    snapshot_replies = []
+    page.on("response", lambda r: "/snapshots" in r.url and snapshot_replies.append(r.status))
+    busy = busy_writers()  # the live server (this process) is storing others' snapshots
     log_in(page, live_server.url)  # the ID's final x typed as X, the password's as x
     start(page)
     attempt = attempt_of(day["zhang"])
@@ -216,8 +240,13 @@ def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_ser
     expect(page.locator("#save-status")).to_have_text(SAVED)
     expect(page.locator("#sheet-count")).to_have_text("已答 19/19")
 
-    # The fake camera's frame, sent as a JPEG body to the hot path, stored (every 7.5–12.5 s).
-    snapshot = eventually(page, lambda: attempt.snapshots.first(), message="a camera snapshot")
+    # The fake camera's frame, sent as a JPEG body to the hot path (every 7.5–12.5 s): refused
+    # while the server is busy, sent once more 3–5 s later and stored.
+    eventually(page, lambda: 503 in snapshot_replies, timeout=20, message="a busy refusal")
+    busy.release()
+    snapshot = eventually(page, lambda: attempt.snapshots.first(), timeout=10,
+                          message="the snapshot sent again")  # fmt: skip
+    assert snapshot_replies[:2] == [503, 204]
     assert snapshot.reason == "interval" and snapshot.image.read(3) == b"\xff\xd8\xff"
 
     expect(hand_in).to_be_enabled(timeout=20_000)  # from 09:01 on

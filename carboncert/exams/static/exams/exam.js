@@ -1008,9 +1008,12 @@ function takeSnapshot(reason) {
   if (!frame) return checkCamera();
   frame.toBlob((blob) => {
     if (!blob) return;
-    // The JPEG itself as the body: the server stores it without parsing a form.
-    api(`/snapshots?reason=${encodeURIComponent(reason)}`, { body: blob, type: 'image/jpeg', timeout: 30000 })
-      .catch(() => {});
+    // The JPEG itself as the body: the server stores it without parsing a form. A server
+    // busy storing others (503) gets it once more a few seconds later.
+    const send = (again) =>
+      api(`/snapshots?reason=${encodeURIComponent(reason)}`, { body: blob, type: 'image/jpeg', timeout: 30000 })
+        .catch((e) => { if (e.status === 503 && again) later(jitter(4000), () => send(false)); });
+    send(true);
   }, 'image/jpeg', 0.7);
 }
 

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         # glibc gives each thread its own malloc arena and keeps what it frees: with eight
         # threads a worker grew past 150 MB. Two arenas hold it near its working size.
         os.environ.setdefault("MALLOC_ARENA_MAX", "2")
-        os.environ["WEB_THREADS"] = str(threads)  # the exam's snapshot writers are half of them
+        os.environ["WEB_THREADS"] = str(threads)  # the exam's snapshot writers leave two free
         os.execv(
             granian,
             [
