@@ -176,7 +176,7 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # A file cache, not local memory: gunicorn's workers are separate processes, and login
+    # A file cache, not local memory: the server's workers are separate processes, and login
     # counters and batch progress must be the same whichever worker answers.
     CACHES = {
         "default": {
