@@ -244,9 +244,10 @@ def test_it_takes_a_candidate_from_login_to_hand_in(exam_day, new_page, live_ser
     # while the server is busy, sent once more 3–5 s later and stored.
     eventually(page, lambda: 503 in snapshot_replies, timeout=20, message="a busy refusal")
     busy.release()
-    snapshot = eventually(page, lambda: attempt.snapshots.first(), timeout=10,
-                          message="the snapshot sent again")  # fmt: skip
-    assert snapshot_replies[:2] == [503, 204]
+    # The row is committed before the browser sees the 204: wait for both.
+    eventually(page, lambda: snapshot_replies[:2] == [503, 204], timeout=10,
+               message="the snapshot sent again")  # fmt: skip
+    snapshot = attempt.snapshots.first()
     assert snapshot.reason == "interval" and snapshot.image.read(3) == b"\xff\xd8\xff"
 
     expect(hand_in).to_be_enabled(timeout=20_000)  # from 09:01 on
