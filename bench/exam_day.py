@@ -557,12 +557,12 @@ async def day(sitting: Sitting, candidates: list[Candidate], watch: ServerWatch)
     figures["human_db_cpu"] = (watch.database_cpu() - db_cpu) / wall
     figures["human"] = list(stats.rows())
     served = (sum(len(v) for v in stats.latency.values()) - requests_before) / wall
-    print(f"human pace: {args.human} s, {served:.0f} requests/s; CPU: server "
-          f"{figures['human_cpu']:.2f} cores ({figures['human_cpu'] * 1000 / served:.2f} ms a "
-          f"request), PostgreSQL and the rest {figures['human_db_cpu']:.2f} cores "
-          f"({figures['human_db_cpu'] * 1000 / served:.2f} ms a request)")  # fmt: skip
     figures["human_ms"] = figures["human_cpu"] * 1000 / served
     figures["human_db_ms"] = figures["human_db_cpu"] * 1000 / served
+    print(f"human pace: {args.human} s, {served:.0f} requests/s; CPU: server "
+          f"{figures['human_cpu']:.2f} cores ({figures['human_ms']:.2f} ms a request), "
+          f"PostgreSQL and the rest {figures['human_db_cpu']:.2f} cores "
+          f"({figures['human_db_ms']:.2f} ms a request)")  # fmt: skip
 
     # 4. Ceiling searches on the attempts still open.
     pool = [c for c in working if not c.handed_in]

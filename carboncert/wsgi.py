@@ -7,5 +7,5 @@ django_application = get_wsgi_application()
 
 from carboncert.exams.hotpath import ExamHotPath  # noqa: E402  (needs Django set up)
 
-# Exam-day saves and heartbeats are answered in front of Django's middleware (hotpath.py).
+# Exam-day saves, heartbeats and snapshots are answered in front of Django (hotpath.py).
 application = ExamHotPath(django_application)

@@ -56,8 +56,12 @@ class Problem(Schema):
     message: str
 
 
+def problem(error: services.Refused) -> dict:
+    return {"code": error.code, "message": error.message}
+
+
 def refused(error: services.Refused):
-    return Status(409, {"code": error.code, "message": error.message})
+    return Status(409, problem(error))
 
 
 def attempt_state(attempt: Attempt) -> dict:
@@ -126,7 +130,7 @@ def saves_reply(attempt: Attempt, payload: SavesIn) -> tuple[int, dict]:
             attempt, [services.Save(s.seq, s.n, s.value, s.client_time_ms) for s in payload.saves]
         )
     except services.Refused as error:
-        return 409, {"code": error.code, "message": error.message}
+        return 409, problem(error)
     return 200, {"acked_seq": acked, "server_now_ms": int(time.time() * 1000)}
 
 

@@ -1,10 +1,10 @@
 """The exam's busiest requests, answered in front of Django's request machinery.
 
 At a human pace every open attempt sends a save every 10–20 s, a heartbeat every 15 s
-and a camera snapshot every minute: on exam day these are nearly all the requests. They authenticate by the attempt's
-signed token, so they need none of what Django's middleware does for a page (session,
-CSRF, messages, language, clickjacking, URL resolution), and that machinery was most
-of their cost (docs/capacity.md). This WSGI layer answers them with the same schemas,
+and a camera snapshot every minute: on exam day these are nearly all the requests. They
+authenticate by the attempt's signed token, so they need none of what Django's
+middleware does for a page (session, CSRF, messages, language, clickjacking, URL
+resolution), and that machinery was most of their cost (docs/capacity.md). This WSGI layer answers them with the same schemas,
 services and replies as the django-ninja endpoints in api.py, and hands every other
 request to Django. The ninja endpoints stay: they are the OpenAPI description.
 """
@@ -74,18 +74,19 @@ def claims(environ: dict) -> bool:
     if route.content_type == "image/jpeg" and environ.get("CONTENT_TYPE") != "image/jpeg":
         return False
     # Behind HTTPS=1 a plain-HTTP request is Django's to redirect.
-    return not getattr(settings, "SECURE_SSL_REDIRECT", False) or _secure(environ)
+    return not settings.SECURE_SSL_REDIRECT or _secure(environ)
 
 
 def _secure(environ: dict) -> bool:
-    header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    header = settings.SECURE_PROXY_SSL_HEADER
     if header and environ.get(header[0]) == header[1]:
         return True
     return environ.get("wsgi.url_scheme") == "https"
 
 
 def answer(environ: dict) -> tuple[int, dict]:
-    """Authenticate the bearer token, read the JSON body, reply (status, body)."""
+    """Authenticate the bearer token, read the body (JSON, or the snapshot's JPEG), reply
+    (status, body)."""
     route = ROUTES[environ["PATH_INFO"]]
     scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
     attempt = api.authenticated(token.strip()) if scheme.lower() == "bearer" else None

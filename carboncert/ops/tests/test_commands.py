@@ -112,9 +112,10 @@ def test_serve_runs_the_production_server_with_the_exam_hot_path(tmp_path):
     env = {**os.environ, "CARBONCERT_VAR": str(tmp_path), "DEBUG": "0",
            "DATABASE_URL": f"sqlite:///{tmp_path}/serve.sqlite3"}  # fmt: skip
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    log = (tmp_path / "serve.log").open("w+b")  # a file, not a pipe nobody drains
     server = subprocess.Popen(
         [sys.executable, "-m", "carboncert.cli", "serve", "--port", str(port), "--workers", "1",
-         "--threads", "2"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+         "--threads", "2"], env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     site = f"http://127.0.0.1:{port}"
     try:
@@ -123,7 +124,7 @@ def test_serve_runs_the_production_server_with_the_exam_hot_path(tmp_path):
                 page = urllib.request.urlopen(site + "/exam/login/", timeout=2).read().decode()
                 break
             except OSError:
-                assert server.poll() is None, server.stdout.read().decode()
+                assert server.poll() is None, (tmp_path / "serve.log").read_text()
                 time.sleep(0.2)
         else:
             raise AssertionError("the server did not come up")
@@ -139,3 +140,4 @@ def test_serve_runs_the_production_server_with_the_exam_hot_path(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()

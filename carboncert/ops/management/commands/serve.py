@@ -51,9 +51,6 @@ class Command(BaseCommand):
         # of a save's cost (bench/exam_day.py, docs/capacity.md). Threads overlap one
         # request's database wait with another's work; a worker per core uses the cores.
         granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or "granian"
-        # glibc gives each thread its own malloc arena and keeps what it frees: with eight
-        # threads a worker grew past 150 MB. Two arenas hold it near its working size.
-        os.environ.setdefault("MALLOC_ARENA_MAX", "2")
         os.environ["WEB_THREADS"] = str(threads)  # the exam's snapshot writers leave two free
         os.execv(
             granian,
