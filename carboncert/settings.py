@@ -203,6 +203,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Identity and proctoring (issue 8). Distances of dlib descriptors: one person's pictures
+# measured 0.18–0.24 apart here, two people 0.67 (docs/proctoring.md); dlib's own is 0.6.
+FACE_CHECK_NEW_SITTINGS = os.environ.get("FACE_CHECK_NEW_SITTINGS", "1") == "1"
+FACE_MATCH_DISTANCE = float(os.environ.get("FACE_MATCH_DISTANCE", "0.6"))
+FACE_TRIES_BEFORE_PHOTO = envint(
+    "FACE_TRIES_BEFORE_PHOTO", 3
+)  # then 拍照上传, checked by a proctor
+FACE_ALERT_RUN = envint("FACE_ALERT_RUN", 3)  # snapshots in a row without the candidate: an alert
+OFFLINE_AFTER_SECONDS = envint("OFFLINE_AFTER_SECONDS", 90)  # no heartbeat for this long: offline
+CASE_CONFIRMATIONS = envint("CASE_CONFIRMATIONS", 1)  # 2: a second proctor must also confirm
+# Snapshots, check-in pictures and face descriptors are deleted this many days after the
+# sitting's results are published (the review period is 15 working days).
+PROCTORING_RETENTION_DAYS = envint("PROCTORING_RETENTION_DAYS", 60)
+
 # Failed logins allowed per account and per address before a pause.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = envint("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 100)
@@ -253,6 +267,7 @@ if os.environ.get("PYTEST_VERSION"):  # set by pytest itself
     # Tests create many users; a deliberately slow hasher would only slow them down.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TASK_RUNNER = "inline"
+    FACE_CHECK_NEW_SITTINGS = False  # the identity tests turn the face check on
     if not REDIS_URL:
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

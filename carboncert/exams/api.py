@@ -13,7 +13,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
-from . import services
+from . import services, signals
 from .models import Attempt, Snapshot
 
 MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024
@@ -80,6 +80,10 @@ def attempt_state(attempt: Attempt) -> dict:
         "countdown_seconds": sitting.leave_countdown_seconds,
         "snapshot_interval_seconds": sitting.snapshot_interval_seconds,
         "microphone_required": sitting.microphone_required,
+        "face_check": sitting.face_check,
+        "identity": attempt.identity,
+        "privacy_accepted": attempt.privacy_accepted_at is not None,
+        "message_seq": attempt.message_seq,
     }
 
 
@@ -131,6 +135,7 @@ def saves_reply(attempt: Attempt, payload: SavesIn) -> tuple[int, dict]:
         )
     except services.Refused as error:
         return 409, problem(error)
+    services.mark_seen(attempt.pk)
     return 200, {"acked_seq": acked, "server_now_ms": int(time.time() * 1000)}
 
 
@@ -145,7 +150,9 @@ class HeartbeatIn(Schema):
 
 def heartbeat_reply(attempt: Attempt) -> tuple[int, dict]:
     state = attempt_state(attempt)  # fresh from the token's one query
-    return 200, {k: state[k] for k in ("server_now_ms", "ends_at_ms", "status", "leave_count")}
+    services.mark_seen(attempt.pk)
+    keys = ("server_now_ms", "ends_at_ms", "status", "leave_count", "message_seq")
+    return 200, {k: state[k] for k in keys}
 
 
 @router.post("/heartbeat")
@@ -204,6 +211,7 @@ def snapshot_reply(attempt: Attempt, data: bytes, reason: str) -> tuple[int, dic
         snapshot.image.save(f"{attempt.pk}.jpg", ContentFile(data), save=True)
     finally:
         SNAPSHOT_WRITERS.release()
+    signals.snapshot_stored.send(Snapshot, snapshot_id=snapshot.pk)  # analysed off this path
     return 204, None
 
 
@@ -215,6 +223,13 @@ def snapshots(request, image: UploadedFile = File(...), reason: str = Form("inte
     if image.size > MAX_SNAPSHOT_BYTES:
         return Status(413, {"code": "too_large", "message": "图片过大"})
     return Status(*snapshot_reply(request.attempt, image.read(), reason))
+
+
+@router.post("/privacy", response={204: None})
+def privacy(request):
+    """The candidate read what is recorded and for how long, and agreed; the camera starts."""
+    services.accept_privacy(request.attempt)
+    return Status(204, None)
 
 
 @router.post("/hand-in", response={200: dict, 409: Problem})

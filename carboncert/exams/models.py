@@ -27,6 +27,17 @@ class Attempt(models.Model):
         TIME = "time", _("考试时间到，自动交卷")
         LEAVES = "leaves", _("离开考试次数超过上限，强制交卷")
         PROCTOR = "proctor", _("考场负责人收卷")
+        IDENTITY = "identity", _("人工核验判定非本人，收卷待判定")
+
+    class Identity(models.TextChoices):
+        """Who is at the camera: the face check at check-in, or a proctor looking at the
+        photo the candidate took when it failed (the handbook's 拍照上传)."""
+
+        UNCHECKED = "unchecked", _("未核验")
+        MATCHED = "matched", _("人脸核验通过")
+        PENDING = "pending", _("待人工核验")
+        ACCEPTED = "accepted", _("人工核验通过")
+        REJECTED = "rejected", _("人工核验未通过")
 
     application = models.ForeignKey(
         "registration.Application", on_delete=models.PROTECT, related_name="attempts"
@@ -51,6 +62,13 @@ class Attempt(models.Model):
     leave_count = models.PositiveSmallIntegerField(_("离开考试次数"), default=0)
     last_seq = models.BigIntegerField(default=0)  # highest save sequence applied
     needs_decision = models.BooleanField(_("待判定违纪"), default=False)
+    identity = models.CharField(
+        _("身份核验"), max_length=10, choices=Identity.choices, default=Identity.UNCHECKED
+    )
+    privacy_accepted_at = models.DateTimeField(_("同意监考告知"), null=True, blank=True)
+    # Raised with each proctor's message; the heartbeat carries it, so the page fetches
+    # messages only when there is one (no query per heartbeat).
+    message_seq = models.PositiveIntegerField(default=0)
     token_nonce = models.CharField(max_length=24, default=new_nonce)  # change it to end sessions
 
     class Meta:

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import psycopg
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
@@ -208,6 +209,37 @@ def _recent_sitting(pk: int) -> Sitting:
     return found[1]
 
 
+# --- identity, presence ----------------------------------------------------------------------
+
+# May start: the face matched, or a photo is waiting for (or passed) a proctor's look.
+IDENTIFIED = {Attempt.Identity.MATCHED, Attempt.Identity.PENDING, Attempt.Identity.ACCEPTED}
+SEEN_SECONDS = 12 * 3600
+
+
+def accept_privacy(attempt: Attempt, now: datetime | None = None) -> None:
+    if attempt.privacy_accepted_at is None:
+        Attempt.objects.filter(pk=attempt.pk, privacy_accepted_at__isnull=True).update(
+            privacy_accepted_at=now or timezone.now()
+        )
+        record(None, "exams.attempt.privacy_accepted", attempt)
+
+
+def _seen_key(attempt_id: int) -> str:
+    return f"exam:seen:{attempt_id}"
+
+
+def mark_seen(attempt_id: int) -> None:
+    """The page is there (a heartbeat or a save): kept in the cache, one write, no row."""
+    cache.set(_seen_key(attempt_id), time.time(), SEEN_SECONDS)
+
+
+def last_seen(attempt_ids) -> dict[int, float]:
+    """When each attempt's page last reached the server (seconds since the epoch)."""
+    ids = list(attempt_ids)
+    found = cache.get_many([_seen_key(pk) for pk in ids])
+    return {pk: found[_seen_key(pk)] for pk in ids if _seen_key(pk) in found}
+
+
 # --- the paper ---------------------------------------------------------------------------
 
 
@@ -220,6 +252,8 @@ def start(attempt: Attempt, now: datetime | None = None) -> Attempt:
         raise Refused("handed_in", "您已交卷。")
     if not clock.may_start(window_of(attempt), now):
         raise Refused("not_started", "考试尚未开始，请等待开考。")
+    if attempt.sitting.face_check and attempt.identity not in IDENTIFIED:
+        raise Refused("identity", "请先完成人脸核验（或拍照上传）后再开始考试。")
     if attempt.paper_id is None:
         application = attempt.application
         # A system test gets a practice paper from the same machinery; exam papers stay unseen.
@@ -574,6 +608,19 @@ def grant_extra_time(attempt: Attempt, minutes: int, by, reason: str) -> Attempt
     attempt.save(update_fields=["extra_minutes"])
     record(by, "exams.attempt.extra_time", attempt, before={"extra_minutes": before},
            after={"extra_minutes": attempt.extra_minutes}, reason=reason)  # fmt: skip
+    return attempt
+
+
+@transaction.atomic
+def end_attempt(attempt: Attempt, by, reason: str, how: str = Attempt.HandIn.PROCTOR) -> Attempt:
+    """A proctor collects the paper (收卷) before its time, with a reason (audited)."""
+    if not reason.strip():
+        raise Refused("no_reason", "收卷需要填写原因。")
+    attempt = Attempt.objects.select_for_update().select_related("sitting").get(pk=attempt.pk)
+    if attempt.status == Status.HANDED_IN:
+        return attempt
+    attempt = _hand_in(attempt, how, timezone.now(), by)
+    record(by, "exams.attempt.ended", attempt, after={"how": how}, reason=reason)
     return attempt
 
 

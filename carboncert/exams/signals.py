@@ -6,3 +6,5 @@ from django.dispatch import Signal
 handed_in = Signal()
 # The same for many at once (the sweep at a sitting's end): attempt_ids=[…]
 handed_in_many = Signal()
+# Sent once a camera snapshot is stored (proctoring analyses it): snapshot_id=…
+snapshot_stored = Signal()

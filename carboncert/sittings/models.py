@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from .timeline import TimelineRules
 
 HANDBOOK_CUTOFF = datetime.date(2022, 12, 31)
+
+
+def face_check_default() -> bool:
+    # A setting, so that the test suite's sittings, most of which test other things, can
+    # start without a face; the tests of identity turn it on.
+    return settings.FACE_CHECK_NEW_SITTINGS
 
 
 def default_months():
@@ -45,6 +52,11 @@ class SittingRules(models.Model):
     )
     snapshot_interval_seconds = models.PositiveSmallIntegerField(
         _("监考抓拍间隔（秒）"), default=60, validators=[MinValueValidator(10)]
+    )
+    face_check = models.BooleanField(
+        _("开考前人脸核验"),
+        default=face_check_default,
+        help_text=_("勾选后，考生须通过人脸与报名照片比对（或拍照上传待人工核验）才能开始答题。"),
     )
     microphone_required = models.BooleanField(
         _("需要麦克风"),
@@ -110,6 +122,7 @@ class SittingRules(models.Model):
         "leave_limit",
         "leave_countdown_seconds",
         "snapshot_interval_seconds",
+        "face_check",
         "microphone_required",
         "multiple_partial_credit",
         "pass_mark",
