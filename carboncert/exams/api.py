@@ -89,8 +89,10 @@ def attempt_state(attempt: Attempt) -> dict:
 
 def full_state(attempt: Attempt) -> dict:
     items = services.shown_items(attempt) if attempt.status == Attempt.Status.ANSWERING else []
+    until = services.retention_ends(attempt.sitting)
     return {
         "attempt": attempt_state(attempt),
+        "retention_until": until.isoformat() if until else None,  # for the privacy notice
         "items": [item.__dict__ for item in items],
         "answers": {str(n): v for n, v in attempt.answers.values_list("n", "value")},
         "last_seq": attempt.last_seq,

@@ -13,10 +13,11 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import psycopg
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, models, transaction
@@ -214,6 +215,15 @@ def _recent_sitting(pk: int) -> Sitting:
 # May start: the face matched, or a photo is waiting for (or passed) a proctor's look.
 IDENTIFIED = {Attempt.Identity.MATCHED, Attempt.Identity.PENDING, Attempt.Identity.ACCEPTED}
 SEEN_SECONDS = 12 * 3600
+
+
+def retention_ends(sitting: Sitting) -> date | None:
+    """Until when a sitting's pictures and face descriptors are kept (the privacy notice
+    says so; proctoring deletes them after)."""
+    main = sitting.main if sitting.main_id else sitting
+    if main.results_on is None:
+        return None
+    return main.results_on + timedelta(days=settings.PROCTORING_RETENTION_DAYS)
 
 
 def accept_privacy(attempt: Attempt, now: datetime | None = None) -> None:

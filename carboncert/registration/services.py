@@ -22,7 +22,7 @@ from carboncert.sittings.services import working_calendar
 from carboncert.sittings.workdays import CalendarNotCovered
 
 from . import documents as document_rules
-from . import eligibility
+from . import eligibility, signals
 from .models import Application, Bill, BillLine, Document, Payment, SubjectFee
 
 Status = Application.Status
@@ -286,6 +286,8 @@ def approve(application: Application, by, note: str = "") -> Application:
     _admit_paid_lines(bill)
     # From now on the candidate follows their own application (SPEC §2).
     ensure_candidate_login(application.person, by=by)
+    application_id = application.pk  # proctoring enrols the photo's face
+    transaction.on_commit(lambda: signals.approved.send(Application, application_id=application_id))
     return application
 
 
