@@ -6,7 +6,5 @@ app_name = "exams"
 urlpatterns = [
     path("login/", views.exam_login, name="login"),
     path("", views.attempt_page, name="attempt"),
-    path("proctor/", views.proctor, name="proctor"),
-    path("proctor/unlock/", views.unlock, name="unlock"),
-    path("proctor/<int:pk>/extra-time/", views.grant_extra_time, name="extra_time"),
+    path("proctor/", views.proctor, name="proctor"),  # an old bookmark
 ]

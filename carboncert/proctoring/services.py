@@ -121,14 +121,18 @@ def confirmed_cheating(attempt_ids) -> set[int]:
 # --- the face on file ------------------------------------------------------------------------
 
 
-def _photo(application):
+def confirmations_needed() -> int:
+    return settings.CASE_CONFIRMATIONS
+
+
+def photo_of(application):
     return application.documents.filter(kind=Document.Kind.PHOTO).first()
 
 
 def enrol(application) -> Enrolment | None:
     """The application photo's descriptor, computed once per photo (when it is accepted, or
     at the first check-in if that was missed). None: there is no photo."""
-    photo = _photo(application)
+    photo = photo_of(application)
     if photo is None:
         return None
     enrolment = Enrolment.objects.filter(application=application).first()

@@ -226,16 +226,20 @@ def test_guessing_the_four_characters_is_stopped(morning, settings, many_address
 def test_the_exam_room_manager_grants_extra_time_and_lifts_a_lock(client, morning, settings):
     from django.urls import reverse
 
+    from carboncert.proctoring.models import Assignment
+
     attempt = login()
     manager = testing.staff("room", "proctor")
+    Assignment.objects.create(sitting=attempt.sitting, proctor=manager)
     client.force_login(manager)
-    page = client.get(reverse("exams:proctor")).content.decode()
-    assert "张三" in page and "已签到" in page
-    client.post(reverse("exams:extra_time", args=[attempt.pk]), {"minutes": "10", "reason": "断网"})
+    page = client.get(reverse("exams:proctor"), follow=True).content.decode()  # an old bookmark
+    assert "张三" in page and "签到核验中" in page
+    extra = reverse("proctoring:extra_time", args=[attempt.pk])
+    client.post(extra, {"minutes": "10", "reason": "断网"})
     attempt.refresh_from_db()
     assert attempt.extra_minutes == 10
     refused = client.post(
-        reverse("exams:extra_time", args=[attempt.pk]),
+        extra,
         {"minutes": "500", "reason": ""},
         follow=True,
     )
@@ -245,10 +249,10 @@ def test_the_exam_room_manager_grants_extra_time_and_lifts_a_lock(client, mornin
         login(password="0000")
     with pytest.raises(services.Refused, match="暂时锁定"):
         login()
-    client.post(reverse("exams:unlock"), {"id_number": ID.lower()})
+    client.post(reverse("proctoring:unlock", args=[attempt.sitting_id]), {"id_number": ID.lower()})
     assert login() == attempt
     client.force_login(testing.staff("marker", "grader"))
-    assert client.get(reverse("exams:proctor")).status_code == 403
+    assert client.get(reverse("proctoring:console", args=[attempt.sitting_id])).status_code == 403
 
 
 def test_the_system_test_days_before_uses_a_practice_paper(client, morning):
@@ -323,11 +327,11 @@ def test_the_exam_room_shows_what_each_device_check_found(client, morning):
         "network": "ok: 延迟 30 毫秒",
     }
     services.record_event(zhang, "device_check", None, found)
-    client.force_login(testing.staff("room", "proctor"))
-    page = client.get(reverse("exams:proctor")).content.decode()
+    client.force_login(testing.administrator())
+    page = client.get(reverse("proctoring:console", args=[zhang.sitting_id])).content.decode()
     assert "摄像头：没有画面" in page and "本机时钟：比北京时间快 2 小时" in page
     assert "网络：" not in page  # what was fine is not listed
-    assert page.count("未检测") == 1  # 李四 has not started yet
+    assert page.count("设备未检测") == 1  # 李四 has not started yet
 
 
 def test_a_save_planned_on_a_stale_read_is_applied_again_under_the_lock(client, morning):

@@ -10,7 +10,7 @@ from carboncert.exams import services as exams
 from carboncert.exams.models import Attempt
 from carboncert.exams.tests.conftest import ID, at
 from carboncert.exams.tests.conftest import morning as morning  # the fixture
-from carboncert.proctoring.models import CheatingCase
+from carboncert.proctoring.models import Assignment, CheatingCase
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,8 @@ def test_the_leave_limit_opens_a_case_that_a_proctor_confirms_on_the_page(
     assert (case.source, case.status) == ("leaves", "open")
     proctor = testing.staff("proctor", roles.PROCTOR)
     client.force_login(proctor)
+    assert "张三" not in client.get(reverse("proctoring:cases")).content.decode()  # not on duty
+    Assignment.objects.create(sitting=attempt.sitting, proctor=proctor)
     page = client.get(reverse("proctoring:cases")).content.decode()
     assert "张三" in page and "离开考试次数超过上限" in page
     response = client.post(reverse("proctoring:decide", args=[case.pk]),
