@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from carboncert.exams.services import sweep
 from carboncert.grading.services import notify_released, score_unscored, settle_all
+from carboncert.proctoring.services import purge_expired
 from carboncert.sittings.services import generate_sittings, refresh_all_timelines
 
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
         "Periodic sweep (run every few minutes from cron or Celery beat): make sure this and "
         "next year's sittings exist and every timeline matches the current calendar; hand in "
         "attempts whose time is over, score any handed-in attempt not scored yet, compute "
-        "results (and 缺考) and tell candidates and institutions of released results."
+        "results (and 缺考), tell candidates and institutions of released results, and delete "
+        "camera pictures and face descriptors past their retention date."
     )
 
     def handle(self, *args, **options):
@@ -22,8 +24,10 @@ class Command(BaseCommand):
         scored = score_unscored()
         settled = settle_all()
         notified = notify_released()
+        purged = purge_expired()
         self.stdout.write(
             f"tick: {created} sittings created, {changed} timelines updated, "
             f"{handed_in} attempts handed in at their end, {scored} attempts scored, "
-            f"{settled} results computed, {notified} released results notified"
+            f"{settled} results computed, {notified} released results notified, "
+            f"{purged} pictures deleted after their retention date"
         )
