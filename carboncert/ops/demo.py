@@ -26,6 +26,7 @@ from carboncert.exams.models import Attempt
 from carboncert.grading import services as grading
 from carboncert.grading import simulate
 from carboncert.grading.models import Result
+from carboncert.proctoring.models import Assignment
 from carboncert.registration import services as registration
 from carboncert.registration.models import Application, SubjectFee
 from carboncert.sittings.models import Sitting
@@ -276,5 +277,9 @@ def build() -> list[DemoAccount]:
         .first()
     )
     _demo_system_test(admitted.sitting if admitted else None)
+    if admitted is not None:  # the demo proctor is on duty there (and at its system test)
+        Assignment.objects.get_or_create(
+            sitting=admitted.sitting, proctor=User.objects.get(username="proctor")
+        )
     _demo_grading(institution, users)
     return accounts
