@@ -213,7 +213,7 @@ def snapshot_reply(attempt: Attempt, data: bytes, reason: str) -> tuple[int, dic
         snapshot.image.save(f"{attempt.pk}.jpg", ContentFile(data), save=True)
     finally:
         SNAPSHOT_WRITERS.release()
-    signals.snapshot_stored.send(Snapshot, snapshot_id=snapshot.pk)  # analysed off this path
+    signals.snapshot_stored.send(Snapshot, snapshot=snapshot)  # analysed off this path
     return 204, None
 
 

@@ -6,5 +6,6 @@ from django.dispatch import Signal
 handed_in = Signal()
 # The same for many at once (the sweep at a sitting's end): attempt_ids=[…]
 handed_in_many = Signal()
-# Sent once a camera snapshot is stored (proctoring analyses it): snapshot_id=…
+# Sent once a camera snapshot is stored (proctoring analyses it): snapshot=… (its
+# attempt and sitting loaded)
 snapshot_stored = Signal()

@@ -359,8 +359,9 @@ SEVERITY = {
 RUN_KINDS = {"no_face", "other_person"}
 
 
-def on_snapshot_stored(sender, snapshot_id: int, **kwargs) -> None:
-    jobs.enqueue(tasks.analyse_snapshot, snapshot_id, serial=True)
+def on_snapshot_stored(sender, snapshot: Snapshot, **kwargs) -> None:
+    if snapshot.attempt.sitting.face_check:  # in memory on the hot path: no query
+        jobs.enqueue(tasks.analyse_snapshot, snapshot.pk, serial=True)
 
 
 def analyse_snapshot(snapshot_id: int) -> SnapshotLook | None:

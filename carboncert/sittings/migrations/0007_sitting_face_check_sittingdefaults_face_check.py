@@ -14,11 +14,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='sitting',
             name='face_check',
-            field=models.BooleanField(default=carboncert.sittings.models.face_check_default, help_text='勾选后，考生须通过人脸与报名照片比对（或拍照上传待人工核验）才能开始答题。', verbose_name='开考前人脸核验'),
+            field=models.BooleanField(default=carboncert.sittings.models.face_check_default, help_text='勾选后，考生须通过人脸与报名照片比对（或拍照上传待人工核验）才能开始答题，考试中的抓拍也逐张分析。', verbose_name='人脸核验与抓拍分析'),
         ),
         migrations.AddField(
             model_name='sittingdefaults',
             name='face_check',
-            field=models.BooleanField(default=carboncert.sittings.models.face_check_default, help_text='勾选后，考生须通过人脸与报名照片比对（或拍照上传待人工核验）才能开始答题。', verbose_name='开考前人脸核验'),
+            field=models.BooleanField(default=carboncert.sittings.models.face_check_default, help_text='勾选后，考生须通过人脸与报名照片比对（或拍照上传待人工核验）才能开始答题，考试中的抓拍也逐张分析。', verbose_name='人脸核验与抓拍分析'),
         ),
     ]
