@@ -56,7 +56,9 @@ class SittingRules(models.Model):
     face_check = models.BooleanField(
         _("人脸核验与抓拍分析"),
         default=face_check_default,
-        help_text=_("勾选后，考生须通过人脸与报名照片比对（或拍照上传待人工核验）才能开始答题，考试中的抓拍也逐张分析。"),
+        help_text=_(
+            "勾选后，考生须通过人脸与报名照片比对（或拍照上传待人工核验）才能开始答题，考试中的抓拍也逐张分析。"
+        ),
     )
     microphone_required = models.BooleanField(
         _("需要麦克风"),
