@@ -86,6 +86,12 @@ MESSAGES = {
         "请打开房间灯光或面向窗户，避免背对光源。",
     ),
     "unreadable": ("未能读取摄像头画面。", "请检查摄像头后重试。"),
+    # Not the model's outcomes but the check-in's (proctoring.services).
+    "no_enrolment": (
+        "未找到可用于比对的报名照片。",
+        "请拍照上传，由考场负责人人工核验。",
+    ),
+    "too_many": ("尝试次数过多。", "请拍照上传照片，由考场负责人人工核验。"),
 }
 
 

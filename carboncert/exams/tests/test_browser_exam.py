@@ -100,8 +100,16 @@ def log_in(page, site, id_number=ID[:-1] + "X", password="107x"):
     page.wait_for_url(site + "/exam/")
 
 
+def accept_privacy(page):
+    """The notice of what the camera records, before it opens (once per attempt)."""
+    expect(page.locator("#screen-privacy")).to_be_visible()
+    assert page.evaluate("document.getElementById('camera').srcObject") is None
+    page.get_by_role("button", name="我已阅读并同意，开启摄像头").click()
+
+
 def start(page):
     """The wait screen: the camera delivers a picture, the start button enters full screen."""
+    accept_privacy(page)
     expect(page.locator("#screen-wait")).to_be_visible()
     page.wait_for_function("document.getElementById('camera').videoWidth > 0")
     expect(page.locator("#screen-wait .camera-status")).to_be_hidden()
@@ -285,6 +293,7 @@ def test_it_checks_the_device_before_the_start_whatever_the_laptop_clock_says(
         f" Date.now = () => {fast_ms:.0f} + real() - since;"
     )
     log_in(page, live_server.url)
+    accept_privacy(page)
     expect(page.locator("#screen-wait")).to_be_visible()
     expect(page.locator("#wait-starts")).to_have_text("09:00")
     for key, text in [
@@ -386,7 +395,8 @@ def test_it_resumes_after_the_browser_is_killed_with_every_saved_answer(
 
     page = new_page()
     log_in(page, live_server.url)
-    # Straight back to the questions; the page is not in full screen after a restart.
+    # Straight back to the questions (the notice was accepted before); the page is not in
+    # full screen after a restart.
     expect(page.locator("#screen-exam")).to_be_visible()
     expect(page.locator("#leave-overlay")).to_be_visible()
     page.locator("#leave-back").click()

@@ -374,14 +374,58 @@ async function main() {
   if (S.phase === 'frozen') return;
   store = loadStore();
   installGuards();
-  startCamera();
   const state = await loadState();
-  if (state) applyState(state);
+  if (!state) return;
+  const { attempt } = state;
+  if (attempt.status === 'handed_in') return applyState(state); // no camera for a receipt
+  // The camera opens only once the candidate has read what it records (once per attempt).
+  if (!attempt.privacy_accepted) return showPrivacy(state);
+  startCamera();
+  applyState(state);
+}
+
+function showPrivacy(state) {
+  S.phase = 'privacy';
+  const { attempt } = state;
+  const seconds = attempt.snapshot_interval_seconds;
+  const interval = seconds % 60 ? `${seconds} 秒` : `${seconds / 60} 分钟`;
+  const recorded = [
+    seconds ? `考试期间每 ${interval}自动抓拍一张摄像头画面，离开全屏时也会抓拍` : '离开全屏时抓拍的摄像头画面',
+    attempt.face_check && '入场人脸核验时拍摄的照片（以及核验未通过时拍照上传的照片）',
+    attempt.face_check && '根据您的报名照片计算出的人脸特征数据，用于核对核验照片和抓拍画面中是否为本人',
+    '离开全屏、切换窗口的时间和次数，以及被阻止的复制、粘贴等操作',
+    '设备信息：浏览器版本，摄像头、网络和本机时钟的检测结果',
+  ];
+  $('privacy-recorded').replaceChildren(...recorded.filter(Boolean).map((text) => h('li', { text })));
+  const pictures = attempt.face_check ? '摄像头画面、核验照片和人脸特征数据' : '摄像头画面';
+  const [y, m, d] = (state.retention_until || '').split('-').map(Number);
+  $('privacy-kept').textContent = state.retention_until
+    ? `${pictures}保存至 ${y}年${m}月${d}日，到期后自动删除。`
+    : `${pictures}在成绩公布后按规定期限删除。`;
+  $('camera').hidden = true; // no empty camera box under a notice that says it is not yet on
+  const ok = $('privacy-ok');
+  ok.onclick = async () => {
+    ok.disabled = true; // one request, however often it is clicked
+    $('privacy-message').textContent = '';
+    try {
+      await api('/privacy');
+    } catch (e) {
+      if (e.status !== 401) $('privacy-message').textContent = e.status === 0 ? '无法连接服务器，请检查网络后重试。' : e.message;
+      ok.disabled = false;
+      return;
+    }
+    $('camera').hidden = false;
+    startCamera();
+    applyState(state); // the wait screen polls, so a state a few minutes old is still right
+  };
+  showScreen('privacy');
+  $('privacy-title').focus(); // screen readers start reading the notice from its heading
 }
 
 function applyState(state) {
   S.attempt = state.attempt;
   if (state.attempt.status === 'handed_in') return showReceipt(state.attempt, '您已交卷');
+  checkNotes(state.attempt.message_seq);
   if (state.attempt.status !== 'answering' || !state.items?.length) return showWaiting();
   S.items = state.items;
   S.byN = new Map(state.items.map((it) => [it.n, it]));
@@ -396,6 +440,7 @@ function showWaiting() {
   const start = $('start');
   start.onclick = onStart;
   if (S.attempt.microphone_required && device.microphone === null) checkMicrophone();
+  if (needsIdentity()) showIdentity();
   const tickWait = () => {
     const left = S.attempt.starts_at_ms - serverNow();
     $('wait-countdown').textContent = left > 0 ? duration(left) : '已开考';
@@ -403,8 +448,10 @@ function showWaiting() {
     renderDeviceChecks();
     if (start.dataset.busy) return;
     const confirmed = $('rules-ok').checked;
-    start.disabled = left > 0 || !confirmed;
-    start.textContent = left > 0 ? '请等待开考' : confirmed ? '进入全屏并开始考试' : '请先勾选确认考场须知';
+    const identified = !needsIdentity();
+    start.disabled = left > 0 || !confirmed || !identified;
+    start.textContent =
+      left > 0 ? '请等待开考' : !identified ? '请先完成人脸核验' : confirmed ? '进入全屏并开始考试' : '请先勾选确认考场须知';
   };
   $('rules-ok').onchange = tickWait;
   tickWait();
@@ -418,7 +465,12 @@ function showWaiting() {
         stopAllTimers();
         return applyState(state);
       }
+      const known = S.attempt.identity;
       S.attempt = state.attempt;
+      // A reply on its way while the face check passed must not take the pass back.
+      if (IDENTIFIED.has(known)) S.attempt.identity = known;
+      if (needsIdentity() && $('identity').hidden) showIdentity(); // the face check was turned on
+      checkNotes(state.attempt.message_seq);
     } catch { /* keep waiting; the next poll retries */ }
     later(jitter(WAIT_POLL_MS), poll);
   };
@@ -440,6 +492,75 @@ async function onStart() {
   } catch (e) {
     if (e.status !== 401) $('wait-message').textContent = e.message;
     delete start.dataset.busy;
+  }
+}
+
+// ---------------------------------------------------------------- identity at check-in
+
+// May start: the face matched, or a photo waits for (or passed) a proctor's look.
+const IDENTIFIED = new Set(['matched', 'pending', 'accepted']);
+const ident = { busy: false, sent: false };
+
+const needsIdentity = () => S.attempt.face_check && !IDENTIFIED.has(S.attempt.identity);
+
+function showIdentity() {
+  $('identity').hidden = false;
+  $('identity-preview').append($('camera')); // the candidate sees what the check will see
+  $('camera').play().catch(() => {});
+  $('identity-check').onclick = () => sendPicture('/identity');
+  $('identity-photo').onclick = () => sendPicture('/identity/photo');
+  // After a reload: the tries made so far, and whether the photo is already open.
+  api('/identity', { method: 'GET' })
+    .then((r) => {
+      if (!ident.sent && S.phase === 'waiting') renderIdentity(r); // older than any try's reply
+    })
+    .catch(() => { /* the check button works without it */ });
+}
+
+function renderIdentity(r) {
+  S.attempt.identity = r.identity;
+  const done = IDENTIFIED.has(r.identity);
+  let message = r.message || '';
+  if (r.identity === 'pending') message = '照片已上传，考场负责人将进行人工核验；您可以开始考试。';
+  else if (done) message = '人脸核验通过，可以开始考试。';
+  const photo = !done && r.photo_allowed;
+  $('identity-message').textContent = message;
+  $('identity-result').dataset.state = done ? 'ok' : r.outcome === 'status' ? '' : 'fail';
+  $('identity-advice').textContent = done ? '' : r.advice;
+  $('identity-tries').textContent = !done && r.tries ? `已尝试 ${r.tries} 次` : '';
+  $('identity-photo-note').textContent = photo && r.outcome !== 'no_enrolment' ? '多次人脸识别未通过，请拍照上传照片。' : '';
+  $('identity-photo').hidden = !photo;
+  $('identity-check').hidden = done;
+}
+
+/** One camera frame to the face check or to the photo fallback; never two at once. */
+async function sendPicture(path) {
+  if (ident.busy) return;
+  const error = $('identity-error');
+  const frame = grabFrame(Math.min(640, $('camera').videoWidth));
+  if (!frame) {
+    error.textContent = '摄像头没有画面，请检查摄像头连接和浏览器权限后重试。';
+    return;
+  }
+  ident.busy = true;
+  const buttons = [$('identity-check'), $('identity-photo')];
+  const clicked = path === '/identity' ? buttons[0] : buttons[1];
+  const label = clicked.textContent;
+  buttons.forEach((b) => (b.disabled = true));
+  clicked.textContent = path === '/identity' ? '正在核验…' : '正在上传…';
+  error.textContent = '';
+  try {
+    const blob = await new Promise((resolve) => frame.toBlob(resolve, 'image/jpeg', 0.85));
+    if (!blob) throw new ApiError(-1, 'camera', '未能读取摄像头画面，请重试。');
+    ident.sent = true;
+    renderIdentity(await api(path, { body: blob, type: 'image/jpeg', timeout: 30000 }));
+  } catch (e) {
+    if (e.status === 0) error.textContent = '网络连接失败，照片未能提交。请检查网络后重试。';
+    else if (e.status !== 401) error.textContent = e.message;
+  } finally {
+    ident.busy = false;
+    clicked.textContent = label;
+    buttons.forEach((b) => (b.disabled = false));
   }
 }
 
@@ -575,6 +696,7 @@ async function heartbeat() {
   if (typeof r.leave_count === 'number' && !store.leaves.length) S.attempt.leave_count = r.leave_count;
   renderLeaveCount();
   if (r.status === 'handed_in') finishFromServer();
+  else checkNotes(r.message_seq);
 }
 
 async function heartbeatLoop() {
@@ -835,6 +957,10 @@ function installGuards() {
     if (S.phase === 'exam' || S.phase === 'ending') flushNow();
   });
   window.addEventListener('offline', renderSaveStatus);
+  $('notes').addEventListener('focusin', (e) => {
+    if (!$('notes').contains(e.relatedTarget)) notes.returnTo = e.relatedTarget;
+  });
+  $('notes-ok').addEventListener('click', dismissNotes);
   $('leave-back').addEventListener('click', async () => {
     await enterFullscreen();
     window.focus();
@@ -1017,6 +1143,47 @@ function takeSnapshot(reason) {
   }, 'image/jpeg', 0.7);
 }
 
+// ---------------------------------------------------------------- proctor messages
+
+// seq: the attempt's message count last fetched; upTo: the newest shown, readUpTo: dismissed.
+const notes = { seq: 0, busy: false, upTo: 0, readUpTo: 0, returnTo: null };
+
+/** Heartbeats and the state carry a message count: fetch the messages only when it grew. */
+async function checkNotes(seq) {
+  if (typeof seq !== 'number' || seq <= notes.seq || notes.busy) return;
+  notes.busy = true;
+  try {
+    const list = await api('/messages', { method: 'GET' });
+    notes.seq = seq;
+    showNotes(list.filter((m) => !m.read && m.id > notes.readUpTo));
+  } catch { /* the next heartbeat asks again */ } finally {
+    notes.busy = false;
+  }
+}
+
+/** A banner, not a dialog: the candidate may be typing an answer, and the focus stays there. */
+function showNotes(unread) {
+  if (!unread.length || S.phase === 'done' || S.phase === 'frozen') return;
+  const fresh = unread.filter((m) => m.id > notes.upTo);
+  notes.upTo = Math.max(notes.upTo, ...unread.map((m) => m.id));
+  const box = $('notes');
+  $('notes-list').replaceChildren(
+    ...unread.map((m) => h('li', { text: `考场消息（${beijing(m.sent_at_ms, { seconds: false })}）：${m.text}` })),
+  );
+  box.hidden = false;
+  if (fresh.length) $('notes-live').textContent = fresh.map((m) => `考场消息：${m.text}`).join('；');
+}
+
+function dismissNotes() {
+  notes.readUpTo = notes.upTo;
+  $('notes').hidden = true;
+  // Back to the answer the candidate was typing, if the button took the focus from it.
+  if (notes.returnTo?.isConnected && S.phase === 'exam') notes.returnTo.focus({ preventScroll: true });
+  notes.returnTo = null;
+  // Not retried: a lost one only shows the message once more after a reload.
+  api('/messages/read', { json: { up_to: notes.upTo } }).catch(() => {});
+}
+
 // ---------------------------------------------------------------- hand-in and the end
 
 function openConfirm() {
@@ -1106,6 +1273,7 @@ function showReceipt(r, reason) {
   stopAllTimers();
   stopCamera();
   $('camera').hidden = true;
+  $('notes').hidden = true;
   hideOverlay();
   if ($('confirm').open) $('confirm').close();
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
