@@ -35,7 +35,10 @@ def authenticated(token: str) -> Attempt | None:
     """The open attempt a bearer token names; time runs out whether or not the
     candidate's browser is still there, so an attempt past its end is handed in here."""
     attempt = services.attempt_for_token(token)
-    return services.hand_in_if_over(attempt) if attempt is not None else None
+    if attempt is None:
+        return None
+    services.mark_seen(attempt.pk)  # the page is there: the proctor console's 离线 reads it
+    return services.hand_in_if_over(attempt)
 
 
 class AttemptToken(HttpBearer):
@@ -137,7 +140,6 @@ def saves_reply(attempt: Attempt, payload: SavesIn) -> tuple[int, dict]:
         )
     except services.Refused as error:
         return 409, problem(error)
-    services.mark_seen(attempt.pk)
     return 200, {"acked_seq": acked, "server_now_ms": int(time.time() * 1000)}
 
 
@@ -152,7 +154,6 @@ class HeartbeatIn(Schema):
 
 def heartbeat_reply(attempt: Attempt) -> tuple[int, dict]:
     state = attempt_state(attempt)  # fresh from the token's one query
-    services.mark_seen(attempt.pk)
     keys = ("server_now_ms", "ends_at_ms", "status", "leave_count", "message_seq")
     return 200, {k: state[k] for k in keys}
 

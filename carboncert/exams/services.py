@@ -200,6 +200,7 @@ def forget_remembered() -> None:
     databases reuse primary keys)."""
     _sittings.clear()
     _versions.clear()
+    _seen_written.clear()
 
 
 def _recent_sitting(pk: int) -> Sitting:
@@ -238,9 +239,18 @@ def _seen_key(attempt_id: int) -> str:
     return f"exam:seen:{attempt_id}"
 
 
+# Written at most this often per attempt and process: a burst of saves costs one cache write.
+SEEN_EVERY_SECONDS = 10
+_seen_written: dict[int, float] = {}
+
+
 def mark_seen(attempt_id: int) -> None:
-    """The page is there (a heartbeat or a save): kept in the cache, one write, no row."""
-    cache.set(_seen_key(attempt_id), time.time(), SEEN_SECONDS)
+    """The page is there (any call of the exam API): kept in the cache, no row written."""
+    now = time.time()
+    if 0 <= now - _seen_written.get(attempt_id, 0) < SEEN_EVERY_SECONDS:
+        return
+    _seen_written[attempt_id] = now
+    cache.set(_seen_key(attempt_id), now, SEEN_SECONDS)
 
 
 def last_seen(attempt_ids) -> dict[int, float]:

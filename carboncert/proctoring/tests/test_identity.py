@@ -154,7 +154,9 @@ def test_the_photo_is_enrolled_when_the_application_is_approved(
 
 def test_the_api_checks_the_picture_and_refuses_what_is_not_one(checking_in, pictures, client):
     attempt = checking_in["attempt"]
+    assert exams.last_seen([attempt.pk]) == {}
     state = client.get("/api/exam/identity", **bearer(attempt)).json()
+    assert attempt.pk in exams.last_seen([attempt.pk])  # any call: the page is there
     assert state["tries"] == 0 and state["tries_before_photo"] == 3 and not state["photo_allowed"]
     response = post_picture(client, attempt, b"GIF89a not a jpeg")
     assert response.status_code == 415
