@@ -6,20 +6,9 @@ from ninja import Router, Schema, Status
 from carboncert.exams.api import AttemptToken, Problem
 
 from . import services
-from .services import MAX_IMAGE_BYTES
+from .services import MAX_IMAGE_BYTES, CheckResult
 
 router = Router(auth=AttemptToken(), tags=["exam"])
-
-
-class Checked(Schema):
-    outcome: str
-    message: str
-    advice: str
-    identity: str
-    tries: int
-    tries_before_photo: int
-    photo_allowed: bool
-    distance: float | None = None
 
 
 def _picture(request) -> bytes | tuple[int, dict]:
@@ -37,18 +26,18 @@ def _answer(call, request):
     if isinstance(picture, tuple):
         return Status(*picture)
     try:
-        return Status(200, call(request.attempt, picture).as_dict())
+        return Status(200, call(request.attempt, picture))
     except services.Refused as refused:
         return Status(409, {"code": "refused", "message": refused.message})
 
 
-RESPONSES = {200: Checked, 409: Problem, 413: Problem, 415: Problem}
+RESPONSES = {200: CheckResult, 409: Problem, 413: Problem, 415: Problem}
 
 
-@router.get("/identity", response=Checked)
+@router.get("/identity", response=CheckResult)
 def identity(request):
     """Where the check-in stands: tries made, whether the photo fallback is open."""
-    return services.identity_status(request.attempt).as_dict()
+    return services.identity_status(request.attempt)
 
 
 @router.post("/identity", response=RESPONSES)

@@ -4,7 +4,7 @@ candidate, cheating cases and their decisions, and how long pictures are kept. A
 
 import datetime
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -187,9 +187,6 @@ class CheckResult:
     tries_before_photo: int
     photo_allowed: bool
     distance: float | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def _tries(attempt: Attempt) -> int:

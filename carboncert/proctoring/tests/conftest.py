@@ -9,6 +9,8 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
+from carboncert.exams.tests.conftest import morning as morning  # the fixture
+
 
 def jpeg(image: Image.Image, quality=85) -> bytes:
     out = io.BytesIO()
@@ -91,3 +93,31 @@ def media(settings, tmp_path):
         },
     }
     return tmp_path
+
+
+@pytest.fixture
+def checking_in(morning, media, pictures):
+    """张三 has logged in to a sitting with the face check; her photo is the astronaut's."""
+    from carboncert.exams import services as exams
+    from carboncert.exams.tests.conftest import ID
+
+    sitting = morning["sitting"]
+    sitting.face_check = True
+    sitting.save()
+    give_photo(morning["zhang"], pictures["astronaut"])
+    attempt = exams.exam_login(ID, "107x", "10.0.0.1")
+    return {**morning, "attempt": attempt}
+
+
+@pytest.fixture
+def answering(checking_in, pictures):
+    """…and has passed the face check and is answering at 09:01."""
+    from carboncert.exams import services as exams
+    from carboncert.exams.tests.conftest import at
+    from carboncert.proctoring import services
+
+    attempt = checking_in["attempt"]
+    services.check_identity(attempt, pictures["astronaut"])
+    checking_in["time"].move_to(at(9, 1), tick=False)
+    attempt.refresh_from_db()
+    return exams.start(attempt)

@@ -15,7 +15,6 @@ from carboncert.exams import api
 from carboncert.exams import services as exams
 from carboncert.exams.models import Attempt
 from carboncert.exams.tests.conftest import at
-from carboncert.exams.tests.conftest import morning as morning  # the fixture
 from carboncert.grading import services as grading
 from carboncert.grading.models import Result
 from carboncert.proctoring import console, services

@@ -10,24 +10,12 @@ from carboncert.audit.models import AuditEvent
 from carboncert.exams import services as exams
 from carboncert.exams.models import Attempt
 from carboncert.exams.tests.conftest import ID, at
-from carboncert.exams.tests.conftest import morning as morning  # the fixture
 from carboncert.proctoring import services
 from carboncert.proctoring.models import CheatingCase, Enrolment, Flag, IdentityCheck
 
 from .conftest import give_photo
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def checking_in(morning, media, pictures):
-    """张三 has logged in to a sitting with the face check; her photo is the astronaut's."""
-    sitting = morning["sitting"]
-    sitting.face_check = True
-    sitting.save()
-    give_photo(morning["zhang"], pictures["astronaut"])
-    attempt = exams.exam_login(ID, "107x", "10.0.0.1")
-    return {**morning, "attempt": attempt}
 
 
 def bearer(attempt):

@@ -12,31 +12,18 @@ from carboncert.audit.models import AuditEvent
 from carboncert.exams import api
 from carboncert.exams import services as exams
 from carboncert.exams.models import Snapshot
-from carboncert.exams.tests.conftest import ID, at
-from carboncert.exams.tests.conftest import morning as morning  # the fixture
-from carboncert.proctoring import services
 from carboncert.proctoring.models import Enrolment, Flag, IdentityCheck, SnapshotLook
 from carboncert.sittings.models import CalendarYear
 from carboncert.sittings.services import refresh_all_timelines
-
-from .conftest import give_photo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_after_the_retention_date_pictures_and_descriptors_are_gone(
-    morning, media, pictures, settings, django_capture_on_commit_callbacks
+    morning, answering, pictures, settings, django_capture_on_commit_callbacks
 ):
     settings.PROCTORING_RETENTION_DAYS = 60
-    sitting = morning["sitting"]
-    sitting.face_check = True
-    sitting.save()
-    give_photo(morning["zhang"], pictures["astronaut"])
-    attempt = exams.exam_login(ID, "107x", "10.0.0.1")
-    services.check_identity(attempt, pictures["astronaut"])
-    morning["time"].move_to(at(9, 1), tick=False)
-    attempt.refresh_from_db()
-    attempt = exams.start(attempt)
+    sitting, attempt = morning["sitting"], answering
     with django_capture_on_commit_callbacks(execute=True):
         api.snapshot_reply(attempt, pictures["hopper"], "interval")
     snapshot = Snapshot.objects.get()

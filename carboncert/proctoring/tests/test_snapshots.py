@@ -8,27 +8,12 @@ from PIL import Image
 
 from carboncert.exams import api
 from carboncert.exams import services as exams
-from carboncert.exams.tests.conftest import ID, at
-from carboncert.exams.tests.conftest import morning as morning  # the fixture
 from carboncert.proctoring import services
 from carboncert.proctoring.models import Flag, SnapshotLook
 
-from .conftest import astronaut_image, give_photo, jpeg
+from .conftest import astronaut_image, jpeg
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def answering(morning, media, pictures):
-    sitting = morning["sitting"]
-    sitting.face_check = True
-    sitting.save()
-    give_photo(morning["zhang"], pictures["astronaut"])
-    attempt = exams.exam_login(ID, "107x", "10.0.0.1")
-    services.check_identity(attempt, pictures["astronaut"])
-    morning["time"].move_to(at(9, 1), tick=False)
-    attempt.refresh_from_db()
-    return exams.start(attempt)
 
 
 @pytest.fixture
