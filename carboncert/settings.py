@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "carboncert.exams",
     "carboncert.proctoring",
     "carboncert.grading",
+    "carboncert.certificates",
     "carboncert.ops",
 ]
 
@@ -216,6 +217,21 @@ CASE_CONFIRMATIONS = envint("CASE_CONFIRMATIONS", 1)  # 2: a second proctor must
 # Snapshots, check-in pictures and face descriptors are deleted this many days after the
 # sitting's results are published (the review period is 15 working days).
 PROCTORING_RETENTION_DAYS = envint("PROCTORING_RETENTION_DAYS", 60)
+
+# Certificates (issue 9). The issuer printed on them; the Ed25519 private key that signs
+# their QR codes (a file every app server shares, like SECRET_KEY_FILE: made on first use,
+# rotated with `carboncert certificates rotate-key`); public verification requests allowed
+# per address and minute.
+CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "工业和信息化部工业文化发展中心")
+CERTIFICATE_ISSUER_EN = os.environ.get(
+    "CERTIFICATE_ISSUER_EN", "Industrial Culture Development Center of MIIT"
+)
+CERTIFICATE_KEY_FILE = Path(
+    os.environ.get("CERTIFICATE_KEY_FILE", VAR_DIR / "certificate-signing-key.pem")
+)
+VERIFY_PER_MINUTE = envint("VERIFY_PER_MINUTE", 30)
+# The address printed in the QR code (a phone scans it): the public site's origin.
+PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Failed logins allowed per account and per address before a pause.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("exam/", include("carboncert.exams.urls")),
     path("proctoring/", include("carboncert.proctoring.urls")),
     path("results/", include("carboncert.grading.urls")),
+    path("", include("carboncert.certificates.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

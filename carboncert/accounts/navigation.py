@@ -20,6 +20,7 @@ PUBLIC = (
     (_("考试安排"), "sittings:list"),
     (_("考试登录"), "exams:login"),
     (_("成绩查询"), "grading:lookup"),
+    (_("证书查验"), "certificates:verify"),
 )
 
 
@@ -35,6 +36,9 @@ ROLE_PAGES = (
     (roles.ADMINISTRATOR, _("违纪判定"), "proctoring:cases"),
     (roles.ADMINISTRATOR, _("题库"), "bank:questions"),
     (roles.CANDIDATE, _("我的成绩"), "grading:mine"),
+    (roles.CANDIDATE, _("我的证书"), "certificates:mine"),
+    (roles.INSTITUTION, _("考生证书"), "certificates:institution"),
+    (roles.ADMINISTRATOR, _("证书管理"), "certificates:manage"),
     (roles.INSTITUTION, _("考生成绩"), "grading:institution"),
     (roles.GRADER, _("阅卷"), "grading:workbench"),
     (roles.CHIEF_GRADER, _("仲裁"), "grading:arbitration"),

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from carboncert.certificates.services import issue_due
 from carboncert.exams.services import sweep
 from carboncert.grading.services import notify_released, score_unscored, settle_all
 from carboncert.proctoring.services import purge_expired
@@ -13,7 +14,8 @@ class Command(BaseCommand):
         "next year's sittings exist and every timeline matches the current calendar; hand in "
         "attempts whose time is over, score any handed-in attempt not scored yet, compute "
         "results (and 缺考), tell candidates and institutions of released results, and delete "
-        "camera pictures and face descriptors past their retention date."
+        "camera pictures and face descriptors past their retention date, and issue the "
+        "certificates whose day has come."
     )
 
     def handle(self, *args, **options):
@@ -25,9 +27,11 @@ class Command(BaseCommand):
         settled = settle_all()
         notified = notify_released()
         purged = purge_expired()
+        certified = issue_due()
         self.stdout.write(
             f"tick: {created} sittings created, {changed} timelines updated, "
             f"{handed_in} attempts handed in at their end, {scored} attempts scored, "
             f"{settled} results computed, {notified} released results notified, "
-            f"{purged} pictures deleted after their retention date"
+            f"{purged} pictures deleted after their retention date, "
+            f"{certified} certificates issued"
         )
