@@ -67,7 +67,7 @@ def issue(result: Result, by=None, on: datetime.date | None = None) -> Certifica
     on = on or timezone.localdate()
     with transaction.atomic():
         locked = (
-            Result.objects.select_for_update(skip_locked=True)
+            Result.objects.select_for_update(skip_locked=True, of=("self",))  # not the sitting
             .select_related("application__person", "application__subject__level", "sitting")
             .filter(pk=result.pk, outcome=Result.Outcome.PASSED)
             .first()

@@ -62,9 +62,14 @@ def b64(data: bytes) -> str:
 
 def unb64(text: str) -> bytes:
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (ValueError, TypeError):
         raise BadToken("not base64url") from None
+    # Only the canonical spelling: a last character whose unused bits differ decodes to the
+    # same bytes, and an edited QR code must never pass as the original.
+    if b64(data) != text:
+        raise BadToken("not canonical base64url")
+    return data
 
 
 def sign(payload: Payload, key: Ed25519PrivateKey) -> str:
