@@ -22,6 +22,7 @@ from carboncert.bank import services as bank
 from carboncert.bank.models import Question
 from carboncert.catalog.models import KnowledgePoint, Subject
 from carboncert.catalog.services import load_catalogue
+from carboncert.certificates.services import issue_due
 from carboncert.exams.models import Attempt
 from carboncert.grading import services as grading
 from carboncert.grading import simulate
@@ -282,4 +283,5 @@ def build() -> list[DemoAccount]:
             sitting=admitted.sitting, proctor=User.objects.get(username="proctor")
         )
     _demo_grading(institution, users)
+    issue_due()  # 张三's August certificate: its day has come
     return accounts

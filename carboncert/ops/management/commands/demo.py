@@ -26,3 +26,10 @@ class Command(BaseCommand):
             "考前测试（今天全天开放）/ today's system test: /exam/login/ "
             "— 李思雨 310104199203181003，密码为身份证号码后四位 1003"
         )
+        from carboncert.certificates.models import Certificate
+
+        for certificate in Certificate.objects.filter(name="张三")[:1]:
+            self.stdout.write(
+                f"证书查验 / verify a certificate: /verify/ — {certificate.number}，张三"
+                "（张三登录后在“我的证书”下载 PDF）"
+            )
