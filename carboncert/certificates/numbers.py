@@ -12,8 +12,11 @@ keeps its number as revoked.
 """
 
 import re
+import unicodedata
 
-PATTERN = re.compile(r"^(?P<year>20\d\d)(?P<specialty>[A-Z]{2})(?P<level>[1-3])(?P<serial>\d{6})$")
+PATTERN = re.compile(
+    r"^(?P<year>20[0-9]{2})(?P<specialty>[A-Z]{2})(?P<level>[1-3])(?P<serial>[0-9]{6})$"
+)
 
 
 class BadNumber(ValueError):
@@ -31,8 +34,9 @@ def compose(year: int, subject_code: str, serial: int) -> str:
 
 
 def normalise(text: str) -> str:
-    """What a person typed: spaces and dashes dropped, letters upper-cased."""
-    return re.sub(r"[\s\-－—]", "", text or "").upper()
+    """What a person typed: full-width characters made plain (a Chinese keyboard's ２０２７),
+    spaces and dashes dropped, letters upper-cased."""
+    return re.sub(r"[\s\-—]", "", unicodedata.normalize("NFKC", text or "")).upper()
 
 
 def is_number(text: str) -> bool:

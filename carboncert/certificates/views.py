@@ -35,15 +35,14 @@ def _throttled(request) -> bool:
 
 @never_cache
 def verify(request):
-    verdict, asked = None, False
+    verdict = None
     number, name = request.GET.get("number", ""), request.GET.get("name", "")
     if number or name:
-        asked = True
         if _throttled(request):
             return render(request, "certificates/verify.html", {"throttled": True}, status=429)
         verdict = services.look_up(number, name)
     return render(request, "certificates/verify.html",
-                  {"verdict": verdict, "asked": asked, "number": number, "name": name})  # fmt: skip
+                  {"verdict": verdict, "number": number, "name": name})  # fmt: skip
 
 
 @never_cache
@@ -52,14 +51,14 @@ def scan(request, token):
         return render(request, "certificates/verify.html", {"throttled": True}, status=429)
     verdict = services.check_token(token)
     return render(request, "certificates/verify.html",
-                  {"verdict": verdict, "asked": True, "scanned": True})  # fmt: skip
+                  {"verdict": verdict, "scanned": True})  # fmt: skip
 
 
 def public_keys(request):
     """Every public key that has signed certificates: verify a QR payload offline with them."""
     found = {k.kid: k.public_key for k in SigningKey.objects.order_by("created_at")}
     response = JsonResponse({"algorithm": "Ed25519", "encoding": "base64url raw", "keys": found})
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = "public, max-age=300"  # a new key reaches checkers soon
     return response
 
 

@@ -78,6 +78,8 @@ def test_an_administrator_issues_a_sitting_early_once_results_are_out(december, 
 def test_numbers_follow_the_documented_scheme():
     assert numbers.compose(2027, "CE-1", 42) == "2027CE1000042"
     assert numbers.normalise(" 2027-ce1 000042 ") == "2027CE1000042"
+    assert numbers.normalise("２０２７ＣＥ１００００４２") == "2027CE1000042"  # full width
+    assert not numbers.is_number("2027CE1٠٠٠٠٤٢")  # ASCII digits only
     assert numbers.serial_of("2027CE1000042") == 42
     assert not numbers.is_number("2027CE4000042") and not numbers.is_number("2027CE100004")
     with pytest.raises(numbers.BadNumber):
