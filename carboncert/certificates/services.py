@@ -139,6 +139,19 @@ def revoke(certificate: Certificate, by, reason: str) -> Certificate:
     return certificate
 
 
+def on_case_decided(sender, attempt_id: int, **kwargs) -> None:
+    """Cheating confirmed after the certificate was issued: grading has just made the result
+    不合格（违纪）, so the certificate is revoked (audited, no person acting)."""
+    found = Certificate.objects.filter(result__attempt_id=attempt_id, revoked_at__isnull=True)
+    for certificate in found.select_related("result"):
+        if certificate.result.outcome != Result.Outcome.PASSED:
+            revoke(
+                certificate,
+                None,
+                f"成绩改为“{certificate.result.get_outcome_display()}”（违纪认定）",
+            )
+
+
 def reissue(certificate: Certificate, by, reason: str) -> Certificate:
     """A damaged or lost certificate printed again: the same number, a new PDF (audited)."""
     if not reason.strip():

@@ -110,3 +110,24 @@ def test_revoked_and_reissued_are_audited_and_keep_the_number(december, time_mac
     assert {"certificates.reissued", "certificates.revoked"} <= actions
     with pytest.raises(services.Refused):
         services.reissue(certificate, admin, "再补")
+
+
+def test_cheating_confirmed_after_issue_revokes_the_certificate(december):
+    from carboncert.exams.models import Attempt
+    from carboncert.grading.models import Result
+    from carboncert.proctoring.signals import case_decided
+
+    sitting, subject = december
+    [result] = passed_candidates(1, sitting, subject)
+    result.attempt = Attempt.objects.create(application=result.application, sitting=sitting,
+                                            status=Attempt.Status.HANDED_IN)  # fmt: skip
+    result.save()
+    certificate = services.issue(result, on=datetime.date(2027, 2, 20))
+    case_decided.send(None, attempt_id=result.attempt_id)  # dismissed: the result stands
+    certificate.refresh_from_db()
+    assert not certificate.revoked
+    Result.objects.filter(pk=result.pk).update(outcome=Result.Outcome.CHEATING)  # grading's part
+    case_decided.send(None, attempt_id=result.attempt_id)
+    certificate.refresh_from_db()
+    assert certificate.revoked and "违纪" in certificate.revoke_reason
+    assert AuditEvent.objects.filter(action="certificates.revoked", actor=None).exists()
