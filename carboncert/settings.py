@@ -230,6 +230,8 @@ CERTIFICATE_KEY_FILE = Path(
     os.environ.get("CERTIFICATE_KEY_FILE", VAR_DIR / "certificate-signing-key.pem")
 )
 VERIFY_PER_MINUTE = envint("VERIFY_PER_MINUTE", 30)
+# Print each certificate's PDF right after issue (a background job), not at first download.
+CERTIFICATE_PRINT_ON_ISSUE = os.environ.get("CERTIFICATE_PRINT_ON_ISSUE", "1") == "1"
 # The address printed in the QR code (a phone scans it): the public site's origin.
 PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -284,6 +286,7 @@ if os.environ.get("PYTEST_VERSION"):  # set by pytest itself
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     TASK_RUNNER = "inline"
     FACE_CHECK_NEW_SITTINGS = False  # the identity tests turn the face check on
+    CERTIFICATE_PRINT_ON_ISSUE = False  # half a second each: printed where a test asks
     if not REDIS_URL:
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from carboncert import jobs
 from carboncert.audit.services import record
 from carboncert.grading.models import Result
 
-from . import keys, numbers, signing
+from . import keys, numbers, signing, tasks
 from .models import Certificate, SerialCounter
 
 
@@ -87,6 +88,8 @@ def issue(result: Result, by=None, on: datetime.date | None = None) -> Certifica
             issued_by=by if getattr(by, "pk", None) else None, token=signing.sign(payload, key),
         )  # fmt: skip
         record(by, "certificates.issued", certificate, after={"number": number, "kid": kid})
+        if settings.CERTIFICATE_PRINT_ON_ISSUE:
+            jobs.enqueue(tasks.print_certificate, certificate.pk, serial=True)
     return certificate
 
 

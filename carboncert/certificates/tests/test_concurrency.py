@@ -46,7 +46,7 @@ def test_four_processes_issue_200_certificates_without_a_gap(december, tmp_path)
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"}
     env |= {"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "carboncert.settings",
             "CERTIFICATE_KEY_FILE": str(settings.CERTIFICATE_KEY_FILE),
-            "CARBONCERT_VAR": str(tmp_path / "var")}  # fmt: skip
+            "CARBONCERT_VAR": str(tmp_path / "var"), "CERTIFICATE_PRINT_ON_ISSUE": "0"}  # fmt: skip
     go = tmp_path / "go"
     issuers = [
         subprocess.Popen(

@@ -131,3 +131,17 @@ def test_cheating_confirmed_after_issue_revokes_the_certificate(december):
     certificate.refresh_from_db()
     assert certificate.revoked and "违纪" in certificate.revoke_reason
     assert AuditEvent.objects.filter(action="certificates.revoked", actor=None).exists()
+
+
+def test_each_certificate_is_printed_right_after_issue(
+    december, settings, django_capture_on_commit_callbacks
+):
+    settings.CERTIFICATE_PRINT_ON_ISSUE = True
+    sitting, subject = december
+    [result] = passed_candidates(1, sitting, subject)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.issue(result, on=datetime.date(2027, 2, 20))
+    certificate.refresh_from_db()
+    assert certificate.pdf.name.endswith(f"{certificate.number}-1.pdf")
+    with certificate.pdf.open("rb") as f:
+        assert f.read(5) == b"%PDF-"
