@@ -107,8 +107,9 @@ def issue_due(today: datetime.date | None = None) -> int:
     run at once: each takes the results the others have not locked."""
     today = today or timezone.localdate()
     issued = 0
-    for result in due(today).iterator():
-        if issue(result, on=today) is not None:
+    for result in due(today).select_related("sitting").iterator():
+        # Dated the sitting's certificate date, even when the task ran a day late.
+        if issue(result, on=certificate_date(result.sitting)) is not None:
             issued += 1
     return issued
 

@@ -69,18 +69,18 @@ def give_photo(application, data: bytes):
     document.save()
 
 
-def passed_candidates(n: int, sitting, subject, *, failed: int = 0, photos: bool = True):
+def passed_candidates(n: int, sitting, subject, *, failed: int = 0, photos: bool = True, first=0):
     """n passed results (and some failed ones) at a sitting, as grading leaves them."""
     institution = testing.institution()
     results = []
-    for i in range(n + failed):
+    for i in range(first, first + n + failed):
         number = testing.id_number(birth="19900101", sequence=100 + i)
         application = admit(number, f"考生{i:03d}" if i else "张三", sitting, subject, institution)
         if photos:
             give_photo(application, photo_bytes(i))
         results.append(Result.objects.create(
-            application=application, sitting=sitting, total=80 if i < n else 40,
-            outcome=Result.Outcome.PASSED if i < n else Result.Outcome.FAILED,
+            application=application, sitting=sitting, total=80 if i < first + n else 40,
+            outcome=Result.Outcome.PASSED if i < first + n else Result.Outcome.FAILED,
             computed_at=timezone.now(),
         ))  # fmt: skip
     return results

@@ -44,8 +44,12 @@ def test_certificates_come_on_the_40th_working_day_and_lookup_on_the_45th(
     assert [c.number for c in issued] == [f"2027CE1{n:06d}" for n in range(1, 6)]
     assert {c.issued_on for c in issued} == {datetime.date(2027, 2, 20)}
     assert AuditEvent.objects.filter(action="certificates.issued").count() == 5
+    time_machine.move_to(datetime.datetime(2027, 2, 22, 9, 0, tzinfo=BJ), tick=False)
+    passed_candidates(1, sitting, subject, first=50)  # a late pass (after a review)
     tick()
-    assert Certificate.objects.count() == 5  # the failed ones get none, nobody gets two
+    assert Certificate.objects.count() == 6  # the failed ones get none, nobody gets two
+    late = Certificate.objects.get(name="考生050")
+    assert late.issued_on == datetime.date(2027, 2, 20)  # the sitting's date, not the tick's
 
     zhang = next(c for c in issued if c.name == "张三")
     ask = {"number": zhang.number, "name": "张三"}
