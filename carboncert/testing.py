@@ -90,3 +90,18 @@ def production_live_server(addr: str):
     server.thread.static_handler = lambda app: StaticFilesHandler(ExamHotPath(app))
     server.start()
     return server
+
+
+def id_photo(seed: int = 0) -> bytes:
+    """A drawn blue-background ID photo (295 × 413 px, JPEG): a face-shaped oval, no face."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (295, 413), (67, 142, 219))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((95, 70, 200, 190), fill=(236, 200, 170))
+    draw.rectangle((60, 200, 235, 413), fill=(30 + seed % 50, 40, 60))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()

@@ -3,12 +3,10 @@ of the test's own."""
 
 import datetime
 import hashlib
-import io
 
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from carboncert import testing
 from carboncert.catalog.models import Subject
@@ -51,16 +49,6 @@ def enter_2027(by=None):
     return enter_calendar_year(2027, "国务院办公厅关于2027年部分节假日安排的通知", days, by=by)
 
 
-def photo_bytes(seed: int = 0) -> bytes:
-    image = Image.new("RGB", (295, 413), (67, 142, 219))  # a blue-background ID photo
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((95, 70, 200, 190), fill=(236, 200, 170))
-    draw.rectangle((60, 200, 235, 413), fill=(30 + seed % 50, 40, 60))
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=90)
-    return out.getvalue()
-
-
 def give_photo(application, data: bytes):
     document = Document(application=application, kind=Document.Kind.PHOTO,
                         content_type="image/jpeg", size=len(data),
@@ -77,7 +65,7 @@ def passed_candidates(n: int, sitting, subject, *, failed: int = 0, photos: bool
         number = testing.id_number(birth="19900101", sequence=100 + i)
         application = admit(number, f"考生{i:03d}" if i else "张三", sitting, subject, institution)
         if photos:
-            give_photo(application, photo_bytes(i))
+            give_photo(application, testing.id_photo(i))
         results.append(Result.objects.create(
             application=application, sitting=sitting, total=80 if i < first + n else 40,
             outcome=Result.Outcome.PASSED if i < first + n else Result.Outcome.FAILED,
