@@ -217,3 +217,16 @@ def test_the_published_keys_list_every_key_id(certificate, client):
     for kid, text in published["keys"].items():
         assert text == signing.public_key_text(keys.public_keys()[kid])
     assert "证书有效" in scan(client, certificate.token).content.decode()  # old key still works
+
+
+def test_the_verification_page_speaks_english_when_chosen(december, client, settings):
+    sitting, subject = december
+    [result] = passed_candidates(1, sitting, subject)
+    certificate = services.issue(result, on=datetime.date(2026, 12, 1))
+    sitting.lookup_on = datetime.date(2026, 12, 1)
+    sitting.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(f"/v/{certificate.token}").content.decode()
+    assert "Certificate valid" in page and "Verify by certificate number and name" in page
+    page = client.get("/verify/", {"number": certificate.number, "name": "无此人"}).content.decode()
+    assert "Certificate not found" in page
