@@ -42,6 +42,20 @@ def live_server(request):
 
 
 @pytest.fixture
+def media(settings, tmp_path):
+    """Stored files (snapshots, photos, PDFs) go to this test's own folder, not the private
+    one."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    return tmp_path
+
+
+@pytest.fixture
 def catalogue(db):
     from carboncert.catalog.services import load_catalogue
 

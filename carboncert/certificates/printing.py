@@ -7,8 +7,8 @@ from functools import cache
 import segno
 from django.conf import settings
 
-from carboncert.pdf import data_uri, render_pdf
-from carboncert.registration.models import Document
+from carboncert.pdf import render_pdf
+from carboncert.registration import printing as registration_printing
 
 from .models import Certificate
 from .services import qr_url
@@ -100,13 +100,9 @@ def seal_letters(issuer: str) -> list[dict]:
 
 
 def photo_uri(certificate: Certificate) -> str | None:
-    photo = certificate.application.documents.filter(kind=Document.Kind.PHOTO).first()
-    if photo is None:
-        return None
     try:
-        with photo.file.open("rb") as f:
-            return data_uri(f.read(), photo.content_type)
-    except FileNotFoundError:
+        return registration_printing.photo_uri(certificate.application)
+    except FileNotFoundError:  # an empty frame rather than no certificate at all
         return None
 
 

@@ -28,15 +28,6 @@ class Refused(Exception):
         self.message = message
 
 
-def certificate_date(sitting) -> datetime.date | None:
-    """When a sitting's certificates are issued: its own date (a make-up has its own)."""
-    return sitting.certificates_on
-
-
-def lookup_date(sitting) -> datetime.date | None:
-    return sitting.lookup_on
-
-
 # --- issuance --------------------------------------------------------------------------------
 
 
@@ -109,7 +100,7 @@ def issue_due(today: datetime.date | None = None) -> int:
     issued = 0
     for result in due(today).select_related("sitting").iterator():
         # Dated the sitting's certificate date, even when the task ran a day late.
-        if issue(result, on=certificate_date(result.sitting)) is not None:
+        if issue(result, on=result.sitting.certificates_on) is not None:
             issued += 1
     return issued
 
@@ -215,8 +206,13 @@ class Verdict:
     opens_on: datetime.date | None = None
 
 
+def _with_facts():
+    """Certificates with what the verification page shows of them."""
+    return Certificate.objects.select_related("sitting", "subject__specialty", "subject__level")
+
+
 def _published(certificate: Certificate, today: datetime.date) -> Verdict:
-    opens = lookup_date(certificate.sitting)
+    opens = certificate.sitting.lookup_on  # a make-up sitting has its own
     if opens is None or today < opens:
         return Verdict("not_yet", opens_on=opens)
     return Verdict("revoked" if certificate.revoked else "valid", certificate)
@@ -228,8 +224,7 @@ def look_up(number: str, name: str, today: datetime.date | None = None) -> Verdi
     number, name = numbers.normalise(number), "".join((name or "").split())
     if not numbers.is_number(number) or not name:
         return Verdict("not_found")
-    certificate = Certificate.objects.select_related("sitting", "subject__specialty",
-                                                     "subject__level").filter(number=number).first()  # fmt: skip
+    certificate = _with_facts().filter(number=number).first()
     if certificate is None or certificate.name != name:
         return Verdict("not_found")
     return _published(certificate, today)
@@ -243,8 +238,7 @@ def check_token(token: str, today: datetime.date | None = None) -> Verdict:
         payload = signing.verify(token, keys.public_keys())
     except signing.BadToken:
         return Verdict("forged")
-    certificate = Certificate.objects.select_related("sitting", "subject__specialty",
-                                                     "subject__level").filter(number=payload.number).first()  # fmt: skip
+    certificate = _with_facts().filter(number=payload.number).first()
     if certificate is None or certificate.token != token.strip():
         return Verdict("not_found")
     return _published(certificate, today)

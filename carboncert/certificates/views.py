@@ -3,7 +3,9 @@ institution's downloads, and the administrators' issue, revoke and re-issue."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
@@ -27,8 +29,6 @@ admin_required = role_required(roles.ADMINISTRATOR)
 
 
 def _throttled(request) -> bool:
-    from django.conf import settings
-
     address = throttle.client_address(request)
     return not throttle.allow("certificate-verify", address, settings.VERIFY_PER_MINUTE, 60)
 
@@ -66,8 +66,6 @@ def public_keys(request):
 
 
 def _may_download(user, certificate: Certificate) -> bool:
-    if not user.is_authenticated:
-        return False
     if user.has_role(roles.ADMINISTRATOR):
         return True
     if user.has_role(roles.CANDIDATE) and user.person_id == certificate.application.person_id:
@@ -78,12 +76,15 @@ def _may_download(user, certificate: Certificate) -> bool:
     )
 
 
-def _certificate_for(request, number) -> Certificate:
+def _valid_certificate_for(request, number) -> Certificate:
+    """The certificate if this user may download it; a revoked one no longer exists."""
     certificate = get_object_or_404(
         Certificate.objects.select_related("application", "subject__specialty", "subject__level",
                                            "sitting"), number=number)  # fmt: skip
     if not _may_download(request.user, certificate):
         raise PermissionDenied
+    if certificate.revoked:
+        raise Http404("该证书已撤销。")
     return certificate
 
 
@@ -94,22 +95,16 @@ def mine(request):
                   {"certificates": found.select_related("subject__specialty", "subject__level")})  # fmt: skip
 
 
+@login_required
 def download(request, number):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    certificate = _certificate_for(request, number)
-    if certificate.revoked:
-        raise Http404("该证书已撤销。")
+    certificate = _valid_certificate_for(request, number)
     return attachment(services.pdf_of(certificate), f"证书_{certificate.number}.pdf",
                       "application/pdf")  # fmt: skip
 
 
+@login_required
 def credential(request, number):
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    certificate = _certificate_for(request, number)
-    if certificate.revoked:
-        raise Http404("该证书已撤销。")
+    certificate = _valid_certificate_for(request, number)
     body = json.dumps(services.credential_of(certificate), ensure_ascii=False, indent=2)
     return attachment(body.encode(), f"证书_{certificate.number}.json", "application/ld+json")
 

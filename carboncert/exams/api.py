@@ -17,6 +17,7 @@ from . import services, signals
 from .models import Attempt, Snapshot
 
 MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024
+JPEG_START = b"\xff\xd8\xff"  # what the camera's JPEGs begin with (SOI and a marker)
 EVENT_KINDS = {
     "camera_lost",
     "camera_back",
@@ -205,7 +206,7 @@ def snapshot_reply(attempt: Attempt, data: bytes, reason: str) -> tuple[int, dic
         return 409, {"code": "handed_in", "message": "已交卷"}
     if len(data) > MAX_SNAPSHOT_BYTES:
         return 413, {"code": "too_large", "message": "图片过大"}
-    if not data.startswith(b"\xff\xd8\xff"):
+    if not data.startswith(JPEG_START):
         return 415, {"code": "not_jpeg", "message": "抓拍图片应为 JPEG"}
     if not SNAPSHOT_WRITERS.acquire(blocking=False):
         return 503, {"code": "busy", "message": "抓拍上传繁忙，将在下次抓拍时重试"}

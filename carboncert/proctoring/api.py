@@ -3,7 +3,7 @@ fallback, and the proctor's messages. Same bearer token as the rest of the exam 
 
 from ninja import Router, Schema, Status
 
-from carboncert.exams.api import AttemptToken, Problem
+from carboncert.exams.api import JPEG_START, AttemptToken, Problem
 
 from . import services
 from .services import MAX_IMAGE_BYTES, CheckResult
@@ -16,7 +16,7 @@ def _picture(request) -> bytes | tuple[int, dict]:
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_IMAGE_BYTES:
         return 413, {"code": "too_large", "message": "图片过大（不超过 2 MB）"}
     data = request.body
-    if not data.startswith(b"\xff\xd8\xff"):
+    if not data.startswith(JPEG_START):
         return 415, {"code": "not_jpeg", "message": "请上传摄像头拍摄的 JPEG 图片"}
     return data
 

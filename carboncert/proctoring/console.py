@@ -15,7 +15,7 @@ from carboncert.exams import services as exams
 from carboncert.exams.models import Attempt, Event, Snapshot
 from carboncert.registration.models import Application
 
-from .models import Flag, SnapshotLook
+from .models import Flag, IdentityCheck, SnapshotLook
 
 # The states a proctor tells candidates by, in the order of the handbook's day.
 STATES = {
@@ -269,8 +269,6 @@ def timeline(attempt: Attempt) -> list[Moment]:
 
 
 def pending_photos(sitting):
-    from .models import IdentityCheck
-
     return (
         IdentityCheck.objects.filter(attempt__sitting=sitting, outcome="photo", decision="")
         .select_related("attempt__application__person", "attempt__application__subject")

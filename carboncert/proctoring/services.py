@@ -18,7 +18,7 @@ from carboncert.audit.services import record
 from carboncert.exams import services as exams
 from carboncert.exams.models import Attempt, Snapshot
 from carboncert.exams.services import IDENTIFIED
-from carboncert.registration.models import Application, Document
+from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
 from . import faces, signals, tasks
@@ -121,18 +121,10 @@ def confirmed_cheating(attempt_ids) -> set[int]:
 # --- the face on file ------------------------------------------------------------------------
 
 
-def confirmations_needed() -> int:
-    return settings.CASE_CONFIRMATIONS
-
-
-def photo_of(application):
-    return application.documents.filter(kind=Document.Kind.PHOTO).first()
-
-
 def enrol(application) -> Enrolment | None:
     """The application photo's descriptor, computed once per photo (when it is accepted, or
     at the first check-in if that was missed). None: there is no photo."""
-    photo = photo_of(application)
+    photo = application.photo()
     if photo is None:
         return None
     enrolment = Enrolment.objects.filter(application=application).first()

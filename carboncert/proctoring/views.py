@@ -2,6 +2,7 @@
 actions on it, the identity queue, cheating cases; and the pictures, for the sitting's
 proctors and the administrators only."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -255,7 +256,7 @@ def identity_image(request, pk):
 @proctor_required
 def application_photo(request, attempt_pk):
     attempt = _attempt_for(request, attempt_pk)
-    photo = services.photo_of(attempt.application)
+    photo = attempt.application.photo()
     return _picture(photo.file if photo else None)
 
 
@@ -285,7 +286,7 @@ def case(request, pk):
             "attempt": attempt,
             "moments": console.timeline(attempt),
             "snapshots": attempt.snapshots.select_related("look"),
-            "two_needed": services.confirmations_needed() > 1,
+            "two_needed": settings.CASE_CONFIRMATIONS > 1,
         },
     )
 

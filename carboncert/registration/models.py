@@ -141,6 +141,11 @@ class Application(models.Model):
     def editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    def photo(self) -> "Document | None":
+        """The application photo (二寸照): the admission ticket's, the face check's, the
+        certificate's."""
+        return self.documents.filter(kind=Document.Kind.PHOTO).first()
+
 
 class Document(models.Model):
     """An application document, checked and re-encoded on upload, stored privately."""

@@ -8,11 +8,12 @@ from django.utils import timezone
 from carboncert.pdf import data_uri, render_pdf
 
 from . import services
-from .models import Application, Document
+from .models import Application
 
 
-def _photo(application: Application) -> str | None:
-    photo = application.documents.filter(kind=Document.Kind.PHOTO).first()
+def photo_uri(application: Application) -> str | None:
+    """The application photo, embedded, for a printed paper."""
+    photo = application.photo()
     if photo is None:
         return None
     with photo.file.open("rb") as f:
@@ -24,7 +25,7 @@ def _context(application: Application) -> dict:
         "application": application,
         "person": application.person,
         "sitting": application.sitting,
-        "photo": _photo(application),
+        "photo": photo_uri(application),
         "documents": application.documents.all(),
         "generated_at": timezone.now(),
     }

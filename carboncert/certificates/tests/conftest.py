@@ -28,18 +28,6 @@ def signing_key(settings, tmp_path):
     keys.forget()
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media"},
-        },
-    }
-    return tmp_path / "media"
-
-
 def enter_2027(by=None):
     """2027's holidays as the State Council's notice would give them, entered by an
     administrator (the same service as the admin form)."""

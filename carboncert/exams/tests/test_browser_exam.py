@@ -43,16 +43,9 @@ OFFLINE = "离线，答案已保存在本机，恢复后自动上传"
 
 
 @pytest.fixture
-def exam_day(catalogue, time_machine, settings, tmp_path):
-    """张三 and 李四 admitted to CE-1 on 2026-12-19; the server's clock ticks from OPENED."""
-    # Snapshots from the fake camera are stored: keep them out of the real private folder.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
+def exam_day(catalogue, time_machine, media):
+    """张三 and 李四 admitted to CE-1 on 2026-12-19; the server's clock ticks from OPENED.
+    Snapshots from the fake camera are stored in the test's own folder (media)."""
 
     def make(
         *,

@@ -132,14 +132,7 @@ def snap(client, token, body=JPEG, reason="interval", content_type="image/jpeg")
                           content_type=content_type, HTTP_AUTHORIZATION=f"Bearer {token}")  # fmt: skip
 
 
-@pytest.fixture
-def storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": tmp_path}}}  # fmt: skip
-
-
-def test_a_snapshot_sent_as_a_jpeg_body_is_stored(client, morning, storage):
+def test_a_snapshot_sent_as_a_jpeg_body_is_stored(client, morning, media):
     attempt, token, _ = started(client, morning)
     reply = snap(client, token, reason="camera_back")
     assert reply.status_code == 204 and reply.content == b""
@@ -151,7 +144,7 @@ def test_a_snapshot_sent_as_a_jpeg_body_is_stored(client, morning, storage):
     assert form.status_code == 204 and attempt.snapshots.count() == 2
 
 
-def test_a_bad_snapshot_is_refused_and_stores_nothing(client, morning, storage, monkeypatch):
+def test_a_bad_snapshot_is_refused_and_stores_nothing(client, morning, media, monkeypatch):
     attempt, token, _ = started(client, morning)
     reply = snap(client, token, body=b"GIF89a" + bytes(100))
     assert reply.status_code == 415 and reply.json()["message"] == "抓拍图片应为 JPEG"
@@ -162,7 +155,7 @@ def test_a_bad_snapshot_is_refused_and_stores_nothing(client, morning, storage, 
     assert not attempt.snapshots.exists()
 
 
-def test_snapshots_never_take_the_threads_saves_need(client, morning, storage):
+def test_snapshots_never_take_the_threads_saves_need(client, morning, media):
     attempt, token, _ = started(client, morning)
     writers = hotpath.api.SNAPSHOT_WRITERS
     held = [writers.acquire(blocking=False) for _ in range(writers._initial_value)]
@@ -179,7 +172,7 @@ def test_snapshots_never_take_the_threads_saves_need(client, morning, storage):
     assert snap(client, token).status_code == 204
 
 
-def test_no_snapshot_after_the_hand_in(client, morning, storage):
+def test_no_snapshot_after_the_hand_in(client, morning, media):
     attempt, token, _ = started(client, morning)
     morning["time"].move_to(at(9, 40), tick=False)
     call(client, token, "/hand-in")

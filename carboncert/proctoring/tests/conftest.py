@@ -83,19 +83,6 @@ def give_photo(application, data: bytes):
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """Pictures are stored: keep them out of the real private folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def checking_in(morning, media, pictures):
     """张三 has logged in to a sitting with the face check; her photo is the astronaut's."""
     from carboncert.exams import services as exams
