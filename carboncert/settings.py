@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "carboncert.sittings",
     "carboncert.registration",
     "carboncert.bank",
+    "carboncert.learning",
     "carboncert.exams",
     "carboncert.proctoring",
     "carboncert.grading",
@@ -222,6 +223,12 @@ PROCTORING_RETENTION_DAYS = envint("PROCTORING_RETENTION_DAYS", 60)
 # their QR codes (a file every app server shares, like SECRET_KEY_FILE: made on first use,
 # rotated with `carboncert certificates rotate-key`); public verification requests allowed
 # per address and minute.
+# One standard class hour (标准课时) of the learning centre, in minutes: 45 by the national
+# standard for vocational training hours; the handbook's minimums are 36 / 40 / 48 of them.
+LEARNING_CLASS_HOUR_MINUTES = int(os.environ.get("LEARNING_CLASS_HOUR_MINUTES", "45"))
+# Largest lesson file a teacher may upload (videos), in megabytes.
+LESSON_MAX_UPLOAD_MB = int(os.environ.get("LESSON_MAX_UPLOAD_MB", "500"))
+
 CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "工业和信息化部工业文化发展中心")
 CERTIFICATE_ISSUER_EN = os.environ.get(
     "CERTIFICATE_ISSUER_EN", "Industrial Culture Development Center of MIIT"

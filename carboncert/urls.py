@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("carboncert.accounts.urls")),
     path("registration/", include("carboncert.registration.urls")),
     path("bank/", include("carboncert.bank.urls")),
+    path("learning/", include("carboncert.learning.urls")),
     path("exam/", include("carboncert.exams.urls")),
     path("proctoring/", include("carboncert.proctoring.urls")),
     path("results/", include("carboncert.grading.urls")),

@@ -25,6 +25,7 @@ PUBLIC = (
 
 
 ROLE_PAGES = (
+    (roles.CANDIDATE, _("我的学习"), "learning:home"),
     (roles.CANDIDATE, _("我的报名"), "registration:mine"),
     (roles.INSTITUTION, _("考生报名"), "registration:institution_home"),
     (roles.REVIEWER, _("资格审核"), "registration:review_queue"),

@@ -35,6 +35,14 @@ class Question(models.Model):
         _("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     difficulty = models.PositiveSmallIntegerField(_("难度"), default=3, db_index=True)
+    # Practice questions are published to candidates (practice sets, mock papers), so exam
+    # papers never draw on them: the exam pool stays unseen.
+    practice = models.BooleanField(
+        _("练习题"),
+        default=False,
+        db_index=True,
+        help_text=_("练习题用于学习中心的知识点练习和模拟卷，不会出现在正式考试试卷中。"),
+    )
     stem_key = models.CharField(max_length=255, db_index=True, editable=False)
     current = models.ForeignKey(
         "QuestionVersion", null=True, on_delete=models.PROTECT, related_name="+", editable=False

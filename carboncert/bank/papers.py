@@ -36,8 +36,9 @@ def module_names(subject: Subject) -> list[str]:
     return list(subject.modules.order_by("order").values_list("name", flat=True))
 
 
-def bank_of(subject: Subject) -> list[assembly.BankEntry]:
-    """The subject's active questions: each counts for every module whose syllabus lists its point."""
+def bank_of(subject: Subject, *, practice: bool = False) -> list[assembly.BankEntry]:
+    """The subject's active questions of one pool (exam or practice): each counts for every
+    module whose syllabus lists its point."""
     modules = list(subject.modules.order_by("order").values_list("pk", flat=True))
     index = {pk: i for i, pk in enumerate(modules)}
     point_modules: dict[int, set[int]] = {}
@@ -46,7 +47,7 @@ def bank_of(subject: Subject) -> list[assembly.BankEntry]:
     ):
         point_modules.setdefault(point_id, set()).add(index[module_id])
     questions = Question.objects.filter(
-        status=Question.Status.ACTIVE, knowledge_point_id__in=point_modules
+        status=Question.Status.ACTIVE, practice=practice, knowledge_point_id__in=point_modules
     ).select_related("current")
     entries = []
     for question in questions:
@@ -64,11 +65,11 @@ def bank_of(subject: Subject) -> list[assembly.BankEntry]:
     return entries
 
 
-def assembler(subject: Subject) -> assembly.Assembler:
-    return assembly.Assembler(blueprint_of(subject), bank_of(subject))
+def assembler(subject: Subject, *, practice: bool = False) -> assembly.Assembler:
+    return assembly.Assembler(blueprint_of(subject), bank_of(subject, practice=practice))
 
 
-def readiness(subject: Subject) -> list[str]:
+def readiness(subject: Subject, *, practice: bool = False) -> list[str]:
     """Why this subject cannot have papers yet (Chinese), or nothing."""
     try:
         blueprint = blueprint_of(subject)
@@ -77,7 +78,8 @@ def readiness(subject: Subject) -> list[str]:
     problems = blueprint.problems()
     if problems:
         return problems
-    return assembly.Assembler(blueprint, bank_of(subject)).shortfalls(module_names(subject))
+    bank = bank_of(subject, practice=practice)
+    return assembly.Assembler(blueprint, bank).shortfalls(module_names(subject))
 
 
 def paper_row(
@@ -121,9 +123,11 @@ def _stored(subject: Subject, built: assembly.Paper, purpose, label) -> Paper:
 def build_paper(
     subject: Subject, *, seed: int | None = None, purpose=Paper.Purpose.EXAM, label=""
 ) -> Paper:
-    """An individualised paper, stored; the versions it uses are frozen from now on."""
+    """An individualised paper, stored; the versions it uses are frozen from now on. A mock
+    paper (模拟卷) draws on the practice pool, every other paper on the exam pool."""
     seed = secrets.randbits(48) if seed is None else seed
-    return _stored(subject, assembler(subject).paper(seed), purpose, label)
+    practice = purpose == Paper.Purpose.MOCK
+    return _stored(subject, assembler(subject, practice=practice).paper(seed), purpose, label)
 
 
 @transaction.atomic

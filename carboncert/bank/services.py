@@ -30,7 +30,7 @@ def duplicates_of(item: Item, exclude: Question | None = None):
 
 @transaction.atomic
 def create_question(
-    knowledge_point: KnowledgePoint, item: Item, by, *, allow_duplicate=False
+    knowledge_point: KnowledgePoint, item: Item, by, *, allow_duplicate=False, practice=False
 ) -> Question:
     _check(item)
     if not allow_duplicate and duplicates_of(item).exists():
@@ -41,13 +41,14 @@ def create_question(
         difficulty=item.difficulty,
         stem_key=stem_key(item.stem)[:255],
         author=by if getattr(by, "pk", None) else None,
+        practice=practice,
     )
     version = QuestionVersion.objects.create(
         question=question, number=1, content=to_data(item), created_by=question.author
     )
     question.current = version
     question.save(update_fields=["current"])
-    record(by, "bank.question.create", question, after={"version": 1})
+    record(by, "bank.question.create", question, after={"version": 1, "practice": practice})
     return question
 
 
@@ -128,3 +129,19 @@ def import_rows(rows, by) -> list[Question]:
 
 def bank_stems() -> set[str]:
     return set(Question.objects.exclude(status=Status.RETIRED).values_list("stem_key", flat=True))
+
+
+@transaction.atomic
+def set_pool(question: Question, practice: bool, by) -> Question:
+    """Move a question between the exam pool and the practice pool. A practice question
+    that candidates have seen on a paper never goes back into the exam pool."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.practice == practice:
+        return question
+    if not practice and question.versions.filter(used=True).exists():
+        raise BankError("这道练习题已出现在模拟卷中，考生已见过，不能再用于正式考试。")
+    question.practice = practice
+    question.save(update_fields=["practice", "updated_at"])
+    record(by, "bank.question.pool", question, before={"practice": not practice},
+           after={"practice": practice})  # fmt: skip
+    return question

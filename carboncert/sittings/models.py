@@ -110,6 +110,31 @@ class SittingRules(models.Model):
         ),
     )
 
+    # The learning centre (SPEC §8).
+    class_hours_required = models.BooleanField(
+        _("达到最低课时方可考试"),
+        default=False,
+        help_text=_(
+            "勾选后，考生的学习课时未达到等级最低标准课时（初级36、中级40、高级48）时不能进入考试；不勾选时仅向机构显示。"
+        ),
+    )
+    sprint_days_before = models.PositiveSmallIntegerField(
+        _("考前多少天开放冲刺班与模拟卷"), default=7
+    )
+    max_playback_rate = models.DecimalField(
+        _("视频最高播放倍速"),
+        max_digits=3,
+        decimal_places=1,
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("超过此倍速的播放不计课时。"),
+    )
+    idle_seconds = models.PositiveSmallIntegerField(
+        _("图文学习无操作多少秒后停止计时"),
+        default=120,
+        validators=[MinValueValidator(30)],
+    )
+
     RULE_FIELDS = (
         "start_time",
         "duration_minutes",
@@ -134,6 +159,10 @@ class SittingRules(models.Model):
         "review_workdays",
         "work_years_cutoff",
         "self_registration",
+        "class_hours_required",
+        "sprint_days_before",
+        "max_playback_rate",
+        "idle_seconds",
     )
 
     class Meta:

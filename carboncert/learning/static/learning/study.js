@@ -1,0 +1,183 @@
+// carboncert lesson page: reports what is actually studied, the server credits it.
+//
+// A video reports the stretches it really played since the last report, broken at every
+// seek, at a speed no higher than the sitting allows; a reading or a document reports the
+// seconds the page was visible and in use. The server counts each second of a video once
+// and never more than real time, so the page only has to be truthful, not clever.
+
+const root = document.getElementById('study');
+const REPORT_URL = root.dataset.report;
+const MAX_RATE = Number(root.dataset.maxRate) || 2;
+const IDLE_MS = (Number(root.dataset.idle) || 120) * 1000;
+const REPORT_MS = 10000;
+const csrf = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)?.[1] || '';
+const state = document.getElementById('study-state');
+const bar = root.querySelector('.progress');
+
+let lastReport = performance.now();
+
+function showProgress(reply) {
+  if (!reply || typeof reply.fraction !== 'number') return;
+  const percent = Math.round(reply.fraction * 100);
+  bar.setAttribute('aria-valuenow', percent);
+  bar.querySelector('span').style.width = `${percent}%`;
+  bar.querySelector('b').textContent = `${percent}%`;
+  if (percent >= 100) state.textContent = '本课已学完';
+}
+
+async function send(body, { keepalive = false } = {}) {
+  const now = performance.now();
+  const payload = { ...body, elapsed: (now - lastReport) / 1000, visible: document.visibilityState === 'visible' };
+  lastReport = now;
+  try {
+    const res = await fetch(REPORT_URL, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': decodeURIComponent(csrf) },
+      body: JSON.stringify(payload),
+      credentials: 'same-origin',
+      keepalive,
+    });
+    if (res.status === 401 || res.status === 403) {
+      state.textContent = (await res.json().catch(() => ({}))).message || '学习记录未能保存，请重新登录。';
+      return false;
+    }
+    if (!res.ok) throw new Error(String(res.status));
+    showProgress(await res.json());
+    return true;
+  } catch {
+    state.textContent = '网络异常，本段学习记录未能上传（恢复后继续计时）';
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- video
+
+function studyVideo(video) {
+  const done = []; // closed stretches [from, to] not yet reported
+  let from = null; // where the current stretch began, while playing
+  let last = null; // the last position reached by playing, not by seeking
+
+  const close = () => {
+    if (from != null && last != null && last > from) done.push([from, last]);
+    from = null;
+  };
+  const open = () => {
+    from = video.currentTime;
+    last = video.currentTime;
+  };
+  const report = (keepalive = false) => {
+    if (from != null) {
+      close();
+      if (!video.paused && !video.ended) open(); // carry on from here
+    }
+    const segments = done.splice(0);
+    if (!segments.length && video.paused) return;
+    send({ segments, rate: video.playbackRate, position: video.currentTime }, { keepalive });
+  };
+
+  video.addEventListener('playing', open);
+  video.addEventListener('timeupdate', () => {
+    if (from == null || video.seeking) return;
+    const t = video.currentTime;
+    // timeupdate fires every ~250 ms; a bigger step forward (or any step back) is a seek.
+    if (t < last || t - last > 1.5 * Math.max(1, video.playbackRate)) {
+      close();
+      open();
+    } else {
+      last = t;
+    }
+  });
+  video.addEventListener('seeking', () => {
+    close(); // the stretch ends where playing had got to, not where the seek lands
+  });
+  video.addEventListener('seeked', () => {
+    if (!video.paused) open();
+  });
+  video.addEventListener('pause', () => report());
+  video.addEventListener('ended', () => report());
+  video.addEventListener('ratechange', () => {
+    if (video.playbackRate > MAX_RATE) {
+      video.playbackRate = MAX_RATE;
+      state.textContent = `最高 ${MAX_RATE} 倍速`;
+    }
+  });
+  video.addEventListener('loadedmetadata', () => {
+    const resume = Number(root.dataset.position) || 0;
+    if (resume > 1 && resume < video.duration - 2) video.currentTime = resume;
+  }, { once: true });
+  video.addEventListener('error', () => {
+    state.textContent = '视频加载失败，请刷新页面重试。';
+  });
+
+  // A background tab does not study: the video waits until the candidate comes back.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden' && !video.paused) {
+      report(true);
+      video.pause();
+      state.textContent = '已暂停：切换回本页面后继续播放';
+    }
+  });
+  window.addEventListener('pagehide', () => report(true));
+  setInterval(() => {
+    if (!video.paused) report();
+  }, REPORT_MS);
+
+  const speeds = document.getElementById('speeds');
+  for (const r of [1, 1.25, 1.5, 2, 3, 4].filter((r) => r <= MAX_RATE)) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'button button-small';
+    b.textContent = `${r}×`;
+    b.addEventListener('click', () => {
+      video.playbackRate = r;
+    });
+    speeds.append(b);
+  }
+}
+
+// ---------------------------------------------------------------- reading and documents
+
+function studyPage() {
+  let lastInput = performance.now();
+  let active = 0; // ms counted since the last report
+  let tick = performance.now();
+  const idle = document.getElementById('idle');
+  const wake = () => {
+    lastInput = performance.now();
+  };
+  for (const kind of ['scroll', 'pointermove', 'pointerdown', 'keydown', 'wheel', 'touchstart']) {
+    window.addEventListener(kind, wake, { passive: true, capture: true });
+  }
+  // A PDF viewer swallows the mouse: its frame having the focus is using the page too.
+  window.addEventListener('blur', () => {
+    if (document.activeElement?.tagName === 'IFRAME') wake();
+  });
+  document.getElementById('idle-ok').addEventListener('click', () => {
+    wake();
+    idle.close();
+  });
+  setInterval(() => {
+    const now = performance.now();
+    const step = now - tick;
+    tick = now;
+    const visible = document.visibilityState === 'visible';
+    if (document.activeElement?.tagName === 'IFRAME' && document.hasFocus() === false) wake();
+    if (visible && now - lastInput < IDLE_MS) active += Math.min(step, 2000);
+    else if (visible && !idle.open) idle.showModal();
+  }, 1000);
+  const report = (keepalive = false) => {
+    const seconds = active / 1000;
+    active = 0;
+    if (seconds > 0) send({ active: seconds }, { keepalive });
+    else lastReport = performance.now();
+  };
+  setInterval(report, REPORT_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') report(true);
+  });
+  window.addEventListener('pagehide', () => report(true));
+}
+
+const video = document.getElementById('player');
+if (video) studyVideo(video);
+else studyPage();

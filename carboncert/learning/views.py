@@ -1,0 +1,136 @@
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from carboncert.web import ranged_file
+
+from . import services
+
+
+def person_of(request):
+    return getattr(request.user, "person", None) if request.user.is_authenticated else None
+
+
+def _course_or_404(request, code):
+    try:
+        application = services.application_for(person_of(request), code)
+    except services.Refused as error:
+        raise Http404(error.message) from None
+    return application
+
+
+def _lesson_or_404(request, pk):
+    try:
+        return services.open_lesson(person_of(request), pk)
+    except services.Refused as error:
+        raise Http404(error.message) from None
+
+
+@login_required
+def course_page(request, code):
+    application = _course_or_404(request, code)
+    course = services.course(application.subject, application.person)
+    return render(
+        request,
+        "learning/course.html",
+        {
+            "application": application,
+            "course": course,
+            "minutes_per_hour": services.minutes_per_class_hour(),
+        },
+    )
+
+
+@login_required
+@never_cache
+def lesson_page(request, code, pk):
+    application = _course_or_404(request, code)
+    lesson = _lesson_or_404(request, pk)
+    course = services.course(application.subject, application.person)
+    rows = course.lessons
+    index = next((i for i, r in enumerate(rows) if r.lesson.pk == lesson.pk), None)
+    if index is None:  # open to the person, but through another subject's course
+        raise Http404
+    sitting = application.sitting.main or application.sitting
+    return render(
+        request,
+        "learning/lesson.html",
+        {
+            "application": application,
+            "course": course,
+            "row": rows[index],
+            "lesson": lesson,
+            "previous": rows[index - 1] if index else None,
+            "next": rows[index + 1] if index + 1 < len(rows) else None,
+            "max_rate": float(sitting.max_playback_rate),
+            "idle_seconds": sitting.idle_seconds,
+            "needed_seconds": services.seconds_for(lesson.class_hours),
+        },
+    )
+
+
+@login_required
+def lesson_file(request, pk):
+    lesson = _lesson_or_404(request, pk)
+    if not lesson.file:
+        raise Http404
+    return ranged_file(request, lesson.file, lesson.content_type or "application/octet-stream")
+
+
+def _number(value, default=0.0) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if number == number and abs(number) < 1e7 else default  # no NaN, no inf
+
+
+@require_POST
+def report(request, pk):
+    """The lesson page's study report (JSON); the reply is the lesson's progress."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"code": "login", "message": "登录已失效，请重新登录。"}, status=401)
+    try:
+        lesson = services.open_lesson(person_of(request), pk)
+    except services.Refused as error:
+        return JsonResponse({"code": error.code, "message": error.message}, status=403)
+    try:
+        data = json.loads(request.body or b"{}")
+        segments = tuple(
+            (_number(a), _number(b)) for a, b in data.get("segments", [])[: services.MAX_SEGMENTS]
+        )
+    except (ValueError, TypeError, AttributeError):
+        return JsonResponse({"code": "bad_report", "message": "学习记录格式不正确。"}, status=400)
+    position = data.get("position")
+    progress = services.record_report(
+        person_of(request),
+        lesson,
+        services.Report(
+            elapsed=_number(data.get("elapsed")),
+            segments=segments,
+            rate=_number(data.get("rate"), 1.0),
+            position=None if position is None else _number(position),
+            active=_number(data.get("active")),
+            visible=data.get("visible", True) is not False,
+        ),
+    )
+    return JsonResponse(
+        {
+            "fraction": round(progress.fraction, 4),
+            "covered_seconds": round(progress.covered_seconds, 1),
+            "active_seconds": round(progress.active_seconds, 1),
+            "earned_hours": round(progress.fraction * float(lesson.class_hours), 2),
+        }
+    )
+
+
+@login_required
+def home(request):
+    """我的学习: every application's journey, the current one first."""
+    from .journey import journeys
+
+    return render(request, "learning/home.html", {"journeys": journeys(person_of(request))})
