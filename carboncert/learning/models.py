@@ -83,6 +83,9 @@ class StudyClock(models.Model):
     )
     claimed_until = models.DateTimeField(null=True)
 
+    def __str__(self):
+        return f"{self.person_id} · {self.claimed_until}"
+
 
 class PracticeAnswer(models.Model):
     """One answer given in practice (a knowledge point's set or the mistakes notebook)."""
@@ -101,6 +104,9 @@ class PracticeAnswer(models.Model):
         verbose_name_plural = _("练习作答")
         ordering = ["-answered_at"]
         indexes = [models.Index(fields=["person", "question"])]
+
+    def __str__(self):
+        return f"{self.person_id} · #{self.question_id} · {'✓' if self.correct else '✗'}"
 
 
 class Mistake(models.Model):
