@@ -191,7 +191,7 @@ def course(subject: Subject, person: Person | None = None) -> Course:
                 fraction,
                 fraction * float(lesson.class_hours),
                 mine.position if mine else 0.0,
-            )  # fmt: skip
+            )
         )
     return Course(subject, [rows[m.pk] for m in modules], subject.level.min_class_hours)
 
