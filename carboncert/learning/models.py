@@ -126,6 +126,9 @@ class Mistake(models.Model):
         ordering = ["-added_at"]
         constraints = [models.UniqueConstraint(fields=["person", "question"], name="mistake_once")]
 
+    def __str__(self):
+        return f"{self.person_id} · #{self.question_id}"
+
 
 class MockAttempt(models.Model):
     """One go at a mock paper (模拟卷) in the exam client's practice mode: as many as the
