@@ -3,12 +3,14 @@ import json
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from carboncert.catalog.models import KnowledgePoint
 from carboncert.web import ranged_file
 
-from . import services
+from . import practice, services
 
 
 def person_of(request):
@@ -134,3 +136,80 @@ def home(request):
     from .journey import journeys
 
     return render(request, "learning/home.html", {"journeys": journeys(person_of(request))})
+
+
+# --- practice and the mistakes notebook ----------------------------------------------------
+
+
+@login_required
+def practice_home(request, code):
+    application = _course_or_404(request, code)
+    return render(
+        request,
+        "learning/practice.html",
+        {
+            "application": application,
+            "subject": application.subject,
+            "modules": practice.mastery(application.person, application.subject),
+            "notebook_count": len(practice.open_mistakes(application.person, application.subject)),
+        },
+    )
+
+
+@login_required
+def practice_point(request, code, point):
+    application = _course_or_404(request, code)
+    questions = practice.point_set(application.person, application.subject, point)
+    name = KnowledgePoint.objects.filter(pk=point).values_list("name", flat=True).first()
+    if name is None:
+        raise Http404
+    return render(
+        request,
+        "learning/practice_set.html",
+        {"subject": application.subject, "title": name, "questions": questions,
+         "notebook": False},
+    )  # fmt: skip
+
+
+@login_required
+def mistakes(request, code):
+    application = _course_or_404(request, code)
+    return render(
+        request,
+        "learning/practice_set.html",
+        {"subject": application.subject, "title": _("错题本"),
+         "questions": practice.notebook(application.person, application.subject),
+         "notebook": True},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def practice_answer(request, code, question):
+    """One answer: the question comes back with its feedback (htmx swaps it in place; a
+    page without JavaScript gets the same fragment as a page of its own)."""
+    application = _course_or_404(request, code)
+    try:
+        feedback = practice.answer(
+            application.person,
+            application.subject,
+            question,
+            "".join(request.POST.getlist("answer")),
+        )
+    except services.Refused as error:
+        if error.code == "no_question":
+            raise Http404(error.message) from None
+        shown = practice.pool(application.subject).filter(pk=question).first()
+        return render(
+            request,
+            "learning/_practice_question.html",
+            {"q": practice.shown(shown), "subject": application.subject, "error": error.message,
+             "standalone": not request.htmx},
+            status=400,
+        )  # fmt: skip
+    return render(
+        request,
+        "learning/_practice_question.html",
+        {"q": feedback.shown, "feedback": feedback, "subject": application.subject,
+         "standalone": not request.htmx},
+    )  # fmt: skip

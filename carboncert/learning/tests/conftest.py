@@ -66,3 +66,22 @@ def studying(catalogue, media, time_machine):
 
 def other_person(sequence=321, name="李四"):
     return Person.objects.create(id_number=testing.id_number(sequence=sequence), name=name)
+
+
+def active_question(point, item, *, practice=True):
+    """An active bank question (practice pool by default), written and checked by two editors."""
+    from carboncert.accounts import roles
+    from carboncert.accounts.models import User
+    from carboncert.bank import services as bank
+    from carboncert.bank.models import Question
+
+    def editor(name):
+        return User.objects.filter(username=name).first() or testing.staff(
+            name, roles.QUESTION_EDITOR
+        )
+
+    author, checker = editor("author"), editor("checker")
+    question = bank.create_question(point, item, by=author, practice=practice)
+    bank.move(question, Question.Status.REVIEW, by=author)
+    bank.move(question, Question.Status.ACTIVE, by=checker)
+    return question
