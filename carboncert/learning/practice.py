@@ -229,10 +229,8 @@ class ModuleMastery:
 
 def mastery(person, subject: Subject) -> list[ModuleMastery]:
     """Per module: of its practice questions, how many the person last answered right."""
-    counts: dict[int, int] = {}
     by_point: dict[int, list[int]] = {}
     for pk, point_id in pool(subject).values_list("pk", "knowledge_point_id"):
-        counts[point_id] = counts.get(point_id, 0) + 1
         by_point.setdefault(point_id, []).append(pk)
     latest: dict[int, bool] = {}
     answers = PracticeAnswer.objects.filter(person=person, question__in=[
