@@ -251,10 +251,10 @@ def mastery(person, subject: Subject) -> list[ModuleMastery]:
             PointMastery(
                 link.point_id,
                 link.point.name,
-                counts.get(link.point_id, 0),
+                len(pks),
                 sum(1 for pk in pks if pk in latest),
                 sum(1 for pk in pks if latest.get(pk)),
-            )  # fmt: skip
+            )
         )
         module.mistakes += sum(1 for pk in pks if pk in mistakes)
     return sorted(modules.values(), key=lambda m: m.order)
