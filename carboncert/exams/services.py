@@ -30,6 +30,7 @@ from carboncert.bank import papers
 from carboncert.bank import services as bank_services
 from carboncert.bank.items import OPTION_KEYS, Item, QuestionType, from_data, render_stem
 from carboncert.bank.models import Paper, QuestionVersion
+from carboncert.learning import services as learning
 from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
@@ -120,6 +121,7 @@ def exam_login(id_number: str, password: str, address: str, now: datetime | None
         clock.check_login(window_of(probe), now, started=attempt is not None)
     except clock.Refused as refused:
         raise Refused(refused.code, refused.message) from None
+    _refuse_short_hours(probe)
     if attempt is None:
         try:
             with transaction.atomic():
@@ -129,6 +131,16 @@ def exam_login(id_number: str, password: str, address: str, now: datetime | None
         record(None, "exams.attempt.check_in", attempt, after={"address": address})
     throttle.clear(THROTTLE_SCOPE, number)
     return attempt
+
+
+def _refuse_short_hours(attempt: Attempt) -> None:
+    """The sitting's class-hours rule (SPEC §8): checked until the paper is open, never
+    after — a candidate who lost the network mid-exam logs in again and carries on."""
+    if attempt.status != Status.CHECKED_IN:
+        return
+    message = learning.hours_refusal(attempt.application, attempt.sitting)
+    if message:
+        raise Refused("class_hours", message)
 
 
 def unlock_login(id_number: str, by) -> None:
@@ -274,6 +286,7 @@ def start(attempt: Attempt, now: datetime | None = None) -> Attempt:
         raise Refused("not_started", "考试尚未开始，请等待开考。")
     if attempt.sitting.face_check and attempt.identity not in IDENTIFIED:
         raise Refused("identity", "请先完成人脸核验（或拍照上传）后再开始考试。")
+    _refuse_short_hours(attempt)
     if attempt.paper_id is None:
         application = attempt.application
         # A system test gets a practice paper from the same machinery; exam papers stay unseen.

@@ -196,13 +196,25 @@ def course(subject: Subject, person: Person | None = None) -> Course:
     return Course(subject, [rows[m.pk] for m in modules], subject.level.min_class_hours)
 
 
-def hours_short(application: Application) -> int:
-    """Minutes of study the admission still lacks when its sitting requires the level's
-    minimum class hours before the exam (0 when it is met or not required)."""
-    sitting = application.sitting.main or application.sitting
-    if not sitting.class_hours_required:
-        return 0
-    return course(application.subject, application.person).minutes_missing
+def hours_refusal(application: Application, sitting=None) -> str:
+    """Why this admission may not start the exam for lack of class hours (Chinese), or ""
+    when its sitting does not require the level's minimum or it is met. A system test
+    (考前测试) checks the device, not the study, and never asks."""
+    sitting = sitting or application.sitting
+    if sitting.kind == "test":
+        return ""
+    rules = sitting.main or sitting
+    if not rules.class_hours_required:
+        return ""
+    mine = course(application.subject, application.person)
+    if not mine.minutes_missing:
+        return ""
+    return (
+        f"您的学习课时未达到本科目的最低要求：已学 {mine.earned_hours:.1f} / "
+        f"{mine.required_hours} 标准课时，还差 {mine.minutes_missing} 分钟"
+        f"（1 标准课时 = {minutes_per_class_hour()} 分钟）。"
+        "请先登录平台“我的学习”完成课程学习，达到要求后即可进入考试。"
+    )
 
 
 # --- study reports --------------------------------------------------------------------
