@@ -27,6 +27,7 @@ from carboncert.exams.models import Attempt
 from carboncert.grading import services as grading
 from carboncert.grading import simulate
 from carboncert.grading.models import Result
+from carboncert.learning import demo as learning_demo
 from carboncert.proctoring.models import Assignment
 from carboncert.registration import services as registration
 from carboncert.registration.models import Application, SubjectFee
@@ -156,10 +157,20 @@ def _demo_bank(author, reviewer) -> None:
     if Question.objects.exists():
         return
     points = {p.name: p for p in KnowledgePoint.objects.all()}
-    for name, item in demo_content.load():
-        question = bank.create_question(points[name], item, by=author)
+    for n, (name, item) in enumerate(demo_content.load()):
+        # Every third question is published for practice and mock papers; the rest stay
+        # the exam pool, which candidates never see before the exam.
+        question = bank.create_question(points[name], item, by=author, practice=n % 3 == 2)
         bank.move(question, Question.Status.REVIEW, by=author)
         bank.move(question, Question.Status.ACTIVE, by=reviewer)
+
+
+def _demo_learning(teacher) -> None:
+    """The CE-1 course, and 李思雨 (approved for CE-1) part-way through it."""
+    lessons = learning_demo.load_lessons(teacher)
+    learner = Person.objects.get(id_number="310104199203181003")
+    if Application.objects.filter(person=learner, status=Application.Status.APPROVED).exists():
+        learning_demo.some_study(learner, lessons)
 
 
 def _demo_system_test(main) -> None:
@@ -268,6 +279,7 @@ def build() -> list[DemoAccount]:
     }
     _demo_applications(institution, users["institution"], users["reviewer"], users["admin"])
     _demo_bank(users["editor"], users["admin"])
+    _demo_learning(User.objects.get(username="teacher"))
     admitted = (
         Application.objects.filter(
             ticket_number__isnull=False, sitting__date__gte=timezone.localdate()

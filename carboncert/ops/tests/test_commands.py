@@ -33,7 +33,7 @@ def counts():
     )
 
 
-def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine):
+def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine, media):
     time_machine.move_to("2026-11-25 10:00 +0800")
     out = StringIO()
     call_command("demo", "--no-migrate", stdout=out)
@@ -64,6 +64,16 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine):
     attempt = exams.exam_login("310104199203181003", "1003", "127.0.0.1")
     assert attempt.sitting.kind == "test"
     assert len(exams.shown_items(exams.start(attempt))) == 49
+    # The learning centre: 李思雨's CE-1 course has lessons and some study; a third of the
+    # questions are the practice pool, enough for a full mock paper, and exams never use them.
+    from carboncert.bank import papers
+    from carboncert.learning import services as learning
+
+    li = Person.objects.get(id_number="310104199203181003")
+    course = learning.course(Subject.objects.get(code="CE-1"), li)
+    assert len(course.lessons) >= 7 and 0 < course.earned_hours < course.required_hours
+    assert Question.objects.filter(practice=True).count() == len(load_ce1()) // 3
+    assert papers.readiness(Subject.objects.get(code="CE-1"), practice=True) == []
 
 
 def test_tick_creates_missing_sittings_and_is_quiet_the_second_time(time_machine):
