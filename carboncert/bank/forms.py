@@ -54,6 +54,11 @@ class QuestionForm(forms.Form):
         label=_("允许误差（%，计算题）"), required=False, min_value=0, max_value=50, initial=1
     )
     explanation = forms.CharField(label=_("解析（练习时显示）"), required=False, widget=TEXTAREA)
+    practice = forms.BooleanField(
+        label=_("练习题"),
+        required=False,
+        help_text=_("练习题向考生公开（知识点练习和模拟卷），不会出现在正式考试试卷中。"),
+    )
     reference = forms.CharField(label=_("出处"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
@@ -156,6 +161,7 @@ class QuestionForm(forms.Form):
             "tolerance_percent": item.tolerance_percent,
             "explanation": item.explanation,
             "reference": item.reference,
+            "practice": question.practice,
         }
         for key, option in zip(OPTION_KEYS, item.options, strict=False):
             initial[f"option_{key}"] = option.text

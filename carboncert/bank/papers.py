@@ -6,7 +6,7 @@ The pure rules are in assembly.py; this is where they meet the database.
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,8 +14,8 @@ from django.db import transaction
 from carboncert.catalog.models import ModulePoint, Subject
 
 from . import assembly, services
-from .items import QuestionType
-from .models import Blueprint, Paper, Question
+from .items import OPTION_KEYS, Item, QuestionType, from_data, render_stem
+from .models import Blueprint, Paper, Question, QuestionVersion
 
 
 def blueprint_row(subject: Subject) -> Blueprint:
@@ -167,3 +167,59 @@ def stored_report(subject: Subject, purpose=Paper.Purpose.EXAM) -> assembly.Repo
         for row in rows
     ]
     return assembly.exposure_report(built, blueprint_of(subject))
+
+
+# --- the paper as a candidate sees it ---------------------------------------------------
+
+_versions: dict[int, Item] = {}  # question versions never change: read each once per process
+
+
+def version_items(version_ids) -> dict[int, Item]:
+    """The content of these question versions, from this process's memory where it can."""
+    version_ids = list(version_ids)
+    missing = [pk for pk in version_ids if pk not in _versions]
+    if missing:
+        for pk, content in QuestionVersion.objects.filter(pk__in=missing).values_list(
+            "pk", "content"
+        ):
+            if len(_versions) > 20_000:  # a bound, far above any bank in use on one day
+                _versions.clear()
+            _versions[pk] = from_data(content)
+    return {pk: _versions[pk] for pk in version_ids}
+
+
+def forget_versions() -> None:
+    """Drop the remembered versions (tests: their databases reuse primary keys)."""
+    _versions.clear()
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    n: int
+    type: str
+    points: int
+    stem: str
+    options: list[dict]
+    unit: str
+
+
+def shown_items(paper: Paper) -> list[ShownItem]:
+    """The paper as its candidate sees it: its parameters, its option order."""
+    entries = paper.items
+    items = version_items(e["version_id"] for e in entries)
+    shown = []
+    for n, entry in enumerate(entries, start=1):
+        item = items[entry["version_id"]]
+        values = {k: Decimal(v) for k, v in entry["parameters"].items()}  # stored as text
+        options = [
+            {"key": OPTION_KEYS[i], "text": item.options[authored].text}
+            for i, authored in enumerate(entry["option_order"])
+        ]
+        if item.type is QuestionType.TRUE_FALSE and not options:
+            options = [{"key": "A", "text": "正确"}, {"key": "B", "text": "错误"}]
+        shown.append(
+            ShownItem(
+                n, item.type.value, entry["points"], render_stem(item, values), options, item.unit
+            )
+        )
+    return shown

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.question_detail, name="question"),
     path("<int:pk>/edit/", views.question_edit, name="question_edit"),
     path("<int:pk>/move/", views.question_move, name="question_move"),
+    path("<int:pk>/pool/", views.question_pool, name="question_pool"),
     path("import/", views.import_xlsx, name="import"),
     path("export.xlsx", views.export_xlsx, name="export_xlsx"),
     path("template.xlsx", views.template_xlsx, name="template_xlsx"),

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -44,6 +45,9 @@ def question_list(request):
     for field, value in filters.items():
         if value and value.isalnum():
             questions = questions.filter(**{field: value})
+    pool = request.GET.get("pool")
+    if pool in ("exam", "practice"):
+        questions = questions.filter(practice=pool == "practice")
     text = request.GET.get("q", "").strip()
     if text:
         # The stored key drops spacing and punctuation, so a search ignores them too.
@@ -70,7 +74,10 @@ def question_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             question = services.create_question(
-                form.cleaned_data["knowledge_point"], form.cleaned_item, by=request.user
+                form.cleaned_data["knowledge_point"],
+                form.cleaned_item,
+                by=request.user,
+                practice=form.cleaned_data["practice"],
             )
         except services.BankError as error:
             form.add_error(None, str(error))
@@ -86,12 +93,14 @@ def question_edit(request, pk):
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_question(
-                question,
-                form.cleaned_item,
-                by=request.user,
-                knowledge_point=form.cleaned_data["knowledge_point"],
-            )
+            with transaction.atomic():  # the content and the pool change together, or neither
+                services.edit_question(
+                    question,
+                    form.cleaned_item,
+                    by=request.user,
+                    knowledge_point=form.cleaned_data["knowledge_point"],
+                )
+                services.set_pool(question, form.cleaned_data["practice"], by=request.user)
         except services.BankError as error:
             form.add_error(None, str(error))
         else:
@@ -143,6 +152,20 @@ def question_move(request, pk):
         )
     else:
         messages.success(request, "试题状态已更新。")
+    return redirect("bank:question", pk=pk)
+
+
+@editor_required
+@require_POST
+def question_pool(request, pk):
+    question = get_object_or_404(Question, pk=pk)
+    practice = request.POST.get("practice") == "1"
+    try:
+        services.set_pool(question, practice, by=request.user)
+    except services.BankError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "试题已改为练习题。" if practice else "试题已改为考试题。")
     return redirect("bank:question", pk=pk)
 
 
