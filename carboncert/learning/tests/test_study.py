@@ -95,6 +95,13 @@ def test_video_file_streams_ranges(client, studying):
     assert client.get(url, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416
 
 
+def test_a_document_may_be_framed_by_the_lesson_page_only(client, studying):
+    client.force_login(studying["user"])
+    response = client.get(reverse("learning:lesson_file", args=[studying["document"].pk]))
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["Content-Type"] == "application/pdf"
+
+
 def beat(s, lesson, seconds_later, **report):
     s["time"].shift(seconds_later)
     return services.record_report(s["person"], lesson, services.Report(**report))
