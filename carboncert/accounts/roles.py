@@ -37,6 +37,9 @@ _SITTINGS_ALL = tuple(
     for verb in ("add", "change", "view")
 )
 
+# Course authors write lessons (the admin's lesson pages check them as learning.authoring does).
+_LEARNING_AUTHOR = ("learning.view_lesson", "learning.add_lesson", "learning.change_lesson")
+
 _REGISTRATION_ADMIN = (
     "registration.view_application",
     "registration.view_bill",
@@ -55,7 +58,11 @@ ROLES = (
         _("审核员"),
         ("accounts.view_person", "accounts.view_institution", "registration.view_application"),
     ),
-    Role(TEACHER, _("师资"), ("catalog.view_subject", "catalog.view_knowledgepoint")),
+    Role(
+        TEACHER,
+        _("师资"),
+        ("catalog.view_subject", "catalog.view_knowledgepoint", *_LEARNING_AUTHOR),
+    ),
     Role(
         QUESTION_EDITOR,
         _("命题"),
@@ -81,6 +88,7 @@ ROLES = (
         _CATALOG_ALL
         + _SITTINGS_ALL
         + _REGISTRATION_ADMIN
+        + _LEARNING_AUTHOR
         + (
             "accounts.add_institution",
             "accounts.change_institution",

@@ -14,7 +14,6 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 import psycopg
 from django.conf import settings
@@ -28,8 +27,7 @@ from carboncert.audit.models import AuditEvent
 from carboncert.audit.services import record
 from carboncert.bank import papers
 from carboncert.bank import services as bank_services
-from carboncert.bank.items import OPTION_KEYS, Item, QuestionType, from_data, render_stem
-from carboncert.bank.models import Paper, QuestionVersion
+from carboncert.bank.models import Paper
 from carboncert.learning import services as learning
 from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
@@ -211,7 +209,7 @@ def forget_remembered() -> None:
     """Drop what this process remembers of sittings and question versions (tests: their
     databases reuse primary keys)."""
     _sittings.clear()
-    _versions.clear()
+    papers.forget_versions()
     _seen_written.clear()
 
 
@@ -343,53 +341,14 @@ def _prepared_paper(attempt: Attempt) -> Paper | None:
     ).first()
 
 
-_versions: dict[int, Item] = {}  # question versions never change: read each once per process
-
-
-def _items(version_ids: list[int]) -> dict[int, Item]:
-    missing = [pk for pk in version_ids if pk not in _versions]
-    if missing:
-        for pk, content in QuestionVersion.objects.filter(pk__in=missing).values_list(
-            "pk", "content"
-        ):
-            if len(_versions) > 20_000:  # a bound, far above any bank in use on one day
-                _versions.clear()
-            _versions[pk] = from_data(content)
-    return {pk: _versions[pk] for pk in version_ids}
-
-
-@dataclass(frozen=True)
-class ShownItem:
-    n: int
-    type: str
-    points: int
-    stem: str
-    options: list[dict]
-    unit: str
+ShownItem = papers.ShownItem  # the paper as its candidate sees it (bank.papers)
 
 
 def shown_items(attempt: Attempt) -> list[ShownItem]:
     """The paper as this candidate sees it: their parameters, their option order."""
     if attempt.paper_id is None:
         return []
-    entries = attempt.paper.items
-    items = _items([e["version_id"] for e in entries])
-    shown = []
-    for n, entry in enumerate(entries, start=1):
-        item = items[entry["version_id"]]
-        values = {k: Decimal(v) for k, v in entry["parameters"].items()}  # stored as text
-        options = [
-            {"key": OPTION_KEYS[i], "text": item.options[authored].text}
-            for i, authored in enumerate(entry["option_order"])
-        ]
-        if item.type is QuestionType.TRUE_FALSE and not options:
-            options = [{"key": "A", "text": "正确"}, {"key": "B", "text": "错误"}]
-        shown.append(
-            ShownItem(
-                n, item.type.value, entry["points"], render_stem(item, values), options, item.unit
-            )
-        )
-    return shown
+    return papers.shown_items(attempt.paper)
 
 
 # --- saves, leaves, hand-in ------------------------------------------------------------------

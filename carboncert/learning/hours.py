@@ -20,6 +20,9 @@ Interval = tuple[float, float]
 # wakes up reporting "I played for an hour" gets one minute.
 MAX_REPORT_SECONDS = 60.0
 
+# Positions in a video are kept to the hundredth of a second.
+POSITION_DIGITS = 2
+
 
 def merged(intervals: Iterable[Sequence[float]]) -> list[Interval]:
     """The union of the intervals, sorted, touching ones joined."""
@@ -87,7 +90,10 @@ def credit_video(
     gained = 0.0
     new: list[Interval] = []
     for raw in segments:
-        start, end = max(0.0, float(raw[0])), min(duration, float(raw[1]))
+        # To the hundredth, as covered is stored: a stretch split by a report (…9.8123 and
+        # 9.8123…) stays one, not two with a gap the rounding made.
+        start = round(max(0.0, float(raw[0])), POSITION_DIGITS)
+        end = round(min(duration, float(raw[1])), POSITION_DIGITS)
         for a, b in uncovered((start, end), merged([*covered, *new])):
             take = min(b - a, allowance - gained)
             if take <= 0:

@@ -49,6 +49,14 @@ class Lesson(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The lesson page shows the body as it is (|safe): whoever writes a lesson (the
+        # authoring pages, the admin, demo data), only sanitised HTML is stored.
+        from .authoring import clean_body
+
+        self.body = clean_body(self.body)
+        super().save(*args, **kwargs)
+
 
 class Progress(models.Model):
     """What one person has studied of one lesson: the video's seconds played (each once)
@@ -155,3 +163,37 @@ class MockAttempt(models.Model):
 
     def __str__(self):
         return f"{self.application} · {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """A study reminder an institution (or an administrator) sent to a candidate behind on
+    class hours. The latest one keeps a double click or a second member of staff from
+    texting the same candidate again within hours."""
+
+    application = models.ForeignKey(
+        "registration.Application", on_delete=models.CASCADE, related_name="study_reminders"
+    )
+    sent_at = models.DateTimeField(_("发送时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发送人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    channel = models.CharField(_("方式"), max_length=20)  # "email", "sms" or "email,sms"
+    earned_hours = models.DecimalField(_("已学课时"), max_digits=6, decimal_places=2)
+    minutes_missing = models.PositiveIntegerField(_("还差（分钟）"))
+    delivered = models.BooleanField(
+        _("已送达"), default=True, help_text=_("至少一种方式发送成功（或正在发送）")
+    )
+    failed = models.TextField(_("发送失败"), blank=True)
+
+    class Meta:
+        verbose_name = _("学习提醒")
+        verbose_name_plural = _("学习提醒")
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["application", "sent_at"])]
+
+    def __str__(self):
+        return f"{self.application_id} · {self.sent_at:%Y-%m-%d %H:%M} · {self.channel}"

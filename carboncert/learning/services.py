@@ -257,8 +257,9 @@ def record_report(person: Person, lesson: Lesson, report: Report, now=None) -> P
             budget=budget, rate=rate, max_rate=sitting_rate,
         )  # fmt: skip
         gained = credit.gained
-        progress.covered = [[round(a, 2), round(b, 2)] for a, b in credit.covered]
-        progress.covered_seconds = hours.length(credit.covered)
+        digits = hours.POSITION_DIGITS
+        progress.covered = [[round(a, digits), round(b, digits)] for a, b in credit.covered]
+        progress.covered_seconds = hours.length(progress.covered)  # as stored
         if report.position is not None:
             progress.position = max(0.0, min(duration, float(report.position)))
         used = gained / rate if rate else 0.0

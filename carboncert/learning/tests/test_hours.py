@@ -40,6 +40,18 @@ def test_segments_past_the_end_of_the_video_are_cut():
     assert credit.gained == 10
 
 
+def test_a_stretch_split_by_a_report_stays_one_stretch():
+    # The page closes its stretch at each report and opens the next where it stopped,
+    # 9.8123; covered is stored to the hundredth, and no gap opens between the two.
+    first = hours.credit_video([], [[0, 9.8123]], duration=600, budget=10, rate=1, max_rate=2)
+    stored = [(round(a, 2), round(b, 2)) for a, b in first.covered]
+    second = hours.credit_video(
+        stored, [[9.8123, 19.8164]], duration=600, budget=10, rate=1, max_rate=2
+    )
+    assert second.covered == [(0, 19.82)]
+    assert first.gained + second.gained == pytest.approx(19.82)
+
+
 def test_wall_budget_is_shared_by_every_tab():
     # Tab A reported at t=100 for its last 10 s; tab B's 10 s at t=105 overlap it by 5.
     assert hours.wall_budget(100, 10, None) == 10

@@ -9,8 +9,14 @@
 const root = document.getElementById('exam');
 const API = (root.dataset.api || '/api/exam').replace(/\/$/, '');
 const TOKEN = root.dataset.token || '';
-const KEY = `carboncert.exam.${root.dataset.attempt}`;
-const LOGIN_URL = '/exam/login/';
+// Practice mode (data-mode="practice"): a mock paper from the learning centre. The same
+// client with a timer, autosave and the hand-in, but no privacy notice, camera, identity
+// check, leave counting, earliest hand-in or proctor messages; full screen is optional,
+// and the hand-in goes to the mock's result page.
+const PRACTICE = root.dataset.mode === 'practice';
+const KEY = `carboncert.${PRACTICE ? 'mock' : 'exam'}.${root.dataset.attempt}`;
+const LOGIN_URL = root.dataset.loginUrl || '/exam/login/';
+const RESULT_URL = root.dataset.resultUrl || '';
 
 const SAVE_DELAY_MS = 1200; // changes made within ~1 s go up in one request
 const TEXT_IDLE_MS = 700; // typing pause after which a text answer is saved
@@ -184,7 +190,8 @@ function loadStore() {
 
 /** Written synchronously before anything goes to the network: a crash right after still keeps it. */
 function persist() {
-  if (S.phase === 'frozen') return;
+  // Done: the server holds the paper, and a pagehide must not write back a copy just removed.
+  if (S.phase === 'frozen' || S.phase === 'done') return;
   try {
     localStorage.setItem(KEY, JSON.stringify(store));
     S.storageOk = true;
@@ -209,7 +216,7 @@ function freeze() {
   stopAllTimers();
   stopCamera();
   hideOverlay();
-  showMessage('本场考试已在另一个窗口中打开', '此窗口已停止，请关闭此窗口，在新打开的窗口中继续答题。');
+  showMessage(PRACTICE ? '该模拟卷已在另一个窗口中打开' : '本场考试已在另一个窗口中打开', '此窗口已停止，请关闭此窗口，在新打开的窗口中继续答题。');
 }
 
 // ---------------------------------------------------------------- answers and autosave
@@ -378,6 +385,7 @@ async function main() {
   if (!state) return;
   const { attempt } = state;
   if (attempt.status === 'handed_in') return applyState(state); // no camera for a receipt
+  if (PRACTICE) return applyState(state); // a mock: no privacy notice, no camera
   // The camera opens only once the candidate has read what it records (once per attempt).
   if (!attempt.privacy_accepted) return showPrivacy(state);
   startCamera();
@@ -655,8 +663,11 @@ function showExam() {
   stopAllTimers();
   showScreen('exam');
   if (!S.byN.has(store.current)) store.current = S.items[0].n;
-  $('bar-camera').append($('camera')); // into the top bar, where it covers nothing
-  $('camera').play().catch(() => {});
+  if (PRACTICE) setupPractice();
+  else {
+    $('bar-camera').append($('camera')); // into the top bar, where it covers nothing
+    $('camera').play().catch(() => {});
+  }
   $('sheet-grid').replaceChildren(
     ...S.items.map((it) => h('button', { type: 'button', 'data-n': it.n, text: String(it.n), onclick: () => goTo(it.n) })),
   );
@@ -683,7 +694,7 @@ function tick() {
   $('remaining').dataset.state = left < 5 * 60e3 ? 'urgent' : left < 15 * 60e3 ? 'soon' : '';
   const minutes = Math.ceil(left / 60e3);
   if ([30, 15, 5, 1].includes(minutes) && S.announced !== minutes) announce(`考试剩余 ${(S.announced = minutes)} 分钟`);
-  const early = t < S.attempt.earliest_hand_in_at_ms;
+  const early = !PRACTICE && t < S.attempt.earliest_hand_in_at_ms;
   $('hand-in').disabled = early;
   $('hand-in').textContent = early ? `${beijing(S.attempt.earliest_hand_in_at_ms, { seconds: false })} 后可交卷` : '交卷';
   tickLeave();
@@ -929,7 +940,8 @@ function onKey(e) {
 }
 
 function installGuards() {
-  for (const type of ['copy', 'cut', 'paste', 'contextmenu']) {
+  // A mock is practice: copying and pasting are the candidate's own business there.
+  for (const type of PRACTICE ? [] : ['copy', 'cut', 'paste', 'contextmenu']) {
     document.addEventListener(type, (e) => {
       if (S.phase === 'done') return;
       e.preventDefault();
@@ -989,7 +1001,7 @@ const countdownMs = () => (S.attempt.countdown_seconds ?? 10) * 1000;
 
 /** Called on every full-screen, focus and visibility change. */
 function checkPresence(reason) {
-  if (S.phase !== 'exam') return;
+  if (S.phase !== 'exam' || PRACTICE) return; // practice counts no leaves
   const away = isAway();
   if (away && !departure.active) {
     Object.assign(departure, { active: true, since: Date.now(), sinceServer: serverNow(), reason, recorded: false });
@@ -1041,6 +1053,7 @@ async function flushLeaves() {
 }
 
 function renderLeaveCount() {
+  if (PRACTICE) return;
   const text = `已离开 ${S.attempt.leave_count ?? 0}/${S.attempt.leave_limit ?? '-'} 次`;
   $('leave-status').textContent = text;
   $('leave-count').textContent = `${text}，达到上限将被强制交卷`;
@@ -1150,6 +1163,7 @@ const notes = { seq: 0, busy: false, upTo: 0, readUpTo: 0, returnTo: null };
 
 /** Heartbeats and the state carry a message count: fetch the messages only when it grew. */
 async function checkNotes(seq) {
+  if (PRACTICE) return; // no proctor in practice
   if (typeof seq !== 'number' || seq <= notes.seq || notes.busy) return;
   notes.busy = true;
   try {
@@ -1187,12 +1201,12 @@ function dismissNotes() {
 // ---------------------------------------------------------------- hand-in and the end
 
 function openConfirm() {
-  if (serverNow() < S.attempt.earliest_hand_in_at_ms) return;
+  if (!PRACTICE && serverNow() < S.attempt.earliest_hand_in_at_ms) return;
   commitAllText();
   const missing = S.items.filter((it) => !answered(it.n)).map((it) => it.n);
   const flagged = store.flags.filter((n) => S.byN.has(n)).sort((a, b) => a - b);
   $('confirm-body').replaceChildren(
-    h('p', { text: '交卷后不能再修改答案，也不能重新进入考试。' }),
+    h('p', { text: PRACTICE ? '交卷后立即评分，并显示每道题的答案与解析；交卷后不能再修改答案。' : '交卷后不能再修改答案，也不能重新进入考试。' }),
     missing.length
       ? h('p', { class: 'warn', text: `还有 ${missing.length} 题未作答：第 ${missing.join('、')} 题` })
       : h('p', { text: `全部 ${S.items.length} 题均已作答。` }),
@@ -1244,7 +1258,7 @@ async function timeUp() {
   S.phase = 'ending';
   hideOverlay();
   if ($('confirm').open) $('confirm').close();
-  showMessage('考试时间到', '正在上传最后的答案，请不要关闭页面…');
+  showMessage(PRACTICE ? '模拟考试时间到' : '考试时间到', '正在上传最后的答案，请不要关闭页面…');
   await flushAll(25000);
   finishFromServer();
 }
@@ -1253,6 +1267,10 @@ async function timeUp() {
 async function finishFromServer(reason) {
   if (S.phase === 'done') return;
   S.phase = 'ending';
+  if (PRACTICE) {
+    await api('/hand-in').catch(() => {}); // scored now; the result page hands in a late one too
+    return showReceipt({}, '已交卷');
+  }
   let { attempt } = S;
   let answers = store.answers;
   try {
@@ -1277,6 +1295,7 @@ function showReceipt(r, reason) {
   hideOverlay();
   if ($('confirm').open) $('confirm').close();
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  if (PRACTICE) return showResult();
   $('done-reason').textContent = reason;
   $('done-time').textContent = r.handed_in_at_ms ? `${beijing(r.handed_in_at_ms)}（北京时间）` : '—';
   $('done-count').textContent = r.total ? `已答 ${r.answered ?? 0}/${r.total} 题` : '—';
@@ -1284,6 +1303,37 @@ function showReceipt(r, reason) {
   $('done-note').textContent = unsent ? `有 ${unsent} 条修改未能在交卷前上传到服务器。` : '';
   if (!unsent) localStorage.removeItem(KEY); // the server holds everything now
   showScreen('done');
+}
+
+/** Practice: the mock is scored; its result page shows the score and every explanation. */
+function showResult() {
+  if (!store.pending.length) localStorage.removeItem(KEY); // the server holds everything now
+  showMessage('已交卷', '正在评分，马上显示成绩与解析…');
+  window.location.assign(RESULT_URL);
+}
+
+let practiceReady = false;
+
+/** Practice: no camera in the bar, no leave count; full screen is a button, not a rule. */
+function setupPractice() {
+  $('camera').hidden = true;
+  $('bar-camera').hidden = true;
+  $('leave-status').hidden = true;
+  const toggle = $('fullscreen-toggle');
+  toggle.hidden = !document.fullscreenEnabled;
+  const label = () => {
+    const on = Boolean(document.fullscreenElement);
+    toggle.textContent = on ? '退出全屏' : '全屏';
+    toggle.setAttribute('aria-pressed', String(on));
+  };
+  toggle.onclick = async () => {
+    if (document.fullscreenElement) await document.exitFullscreen().catch(() => {});
+    else await enterFullscreen();
+    label();
+  };
+  if (!practiceReady) document.addEventListener('fullscreenchange', label);
+  practiceReady = true;
+  label();
 }
 
 function showMessage(title, text, action) {

@@ -25,9 +25,11 @@ function showProgress(reply) {
   if (percent >= 100) state.textContent = '本课已学完';
 }
 
-async function send(body, { keepalive = false } = {}) {
+// `visible`: whether what the report covers was studied on a visible page; by default,
+// whether the page is visible now.
+async function send(body, { keepalive = false, visible = document.visibilityState === 'visible' } = {}) {
   const now = performance.now();
-  const payload = { ...body, elapsed: (now - lastReport) / 1000, visible: document.visibilityState === 'visible' };
+  const payload = { ...body, elapsed: (now - lastReport) / 1000, visible };
   lastReport = now;
   try {
     const res = await fetch(REPORT_URL, {
@@ -57,35 +59,40 @@ function studyVideo(video) {
   let from = null; // where the current stretch began, while playing
   let last = null; // the last position reached by playing, not by seeking
 
+  // timeupdate fires every ~250 ms; a bigger step forward (or any step back) is a seek.
+  const played = (t) =>
+    !video.seeking && t >= last && t - last <= 1.5 * Math.max(1, video.playbackRate);
   const close = () => {
     if (from != null && last != null && last > from) done.push([from, last]);
     from = null;
   };
   const open = () => {
+    close(); // a stretch still open (playing again after buffering) is kept, not dropped
     from = video.currentTime;
     last = video.currentTime;
   };
-  const report = (keepalive = false) => {
+  const report = ({ keepalive = false, visible } = {}) => {
     if (from != null) {
+      if (played(video.currentTime)) last = video.currentTime; // up to now, not the last timeupdate
       close();
       if (!video.paused && !video.ended) open(); // carry on from here
     }
     const segments = done.splice(0);
     if (!segments.length && video.paused) return;
-    send({ segments, rate: video.playbackRate, position: video.currentTime }, { keepalive });
+    send({ segments, rate: video.playbackRate, position: video.currentTime }, { keepalive, visible });
   };
 
+  // A report covers the real time since playing began, not the pause before it: the
+  // server may credit another tab's playing during that pause, but not this tab's.
+  video.addEventListener('play', () => {
+    if (from == null && !done.length) lastReport = performance.now();
+  });
   video.addEventListener('playing', open);
   video.addEventListener('timeupdate', () => {
     if (from == null || video.seeking) return;
     const t = video.currentTime;
-    // timeupdate fires every ~250 ms; a bigger step forward (or any step back) is a seek.
-    if (t < last || t - last > 1.5 * Math.max(1, video.playbackRate)) {
-      close();
-      open();
-    } else {
-      last = t;
-    }
+    if (played(t)) last = t;
+    else open(); // a jump: the stretch ends where playing had got to
   });
   video.addEventListener('seeking', () => {
     close(); // the stretch ends where playing had got to, not where the seek lands
@@ -109,15 +116,16 @@ function studyVideo(video) {
     state.textContent = '视频加载失败，请刷新页面重试。';
   });
 
-  // A background tab does not study: the video waits until the candidate comes back.
+  // A background tab does not study: the video waits until the candidate comes back. What
+  // it played until now was played in sight, and is reported so.
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden' && !video.paused) {
-      report(true);
       video.pause();
+      report({ keepalive: true, visible: true });
       state.textContent = '已暂停：切换回本页面后继续播放';
     }
   });
-  window.addEventListener('pagehide', () => report(true));
+  window.addEventListener('pagehide', () => report({ keepalive: true }));
   setInterval(() => {
     if (!video.paused) report();
   }, REPORT_MS);
@@ -162,20 +170,24 @@ function studyPage() {
     tick = now;
     const visible = document.visibilityState === 'visible';
     if (document.activeElement?.tagName === 'IFRAME' && document.hasFocus() === false) wake();
-    if (visible && now - lastInput < IDLE_MS) active += Math.min(step, 2000);
-    else if (visible && !idle.open) idle.showModal();
+    // Nothing counts in the background, nor while the idle notice waits for 继续学习.
+    if (!visible || idle.open) return;
+    if (now - lastInput < IDLE_MS) active += Math.min(step, 2000);
+    else idle.showModal();
   }, 1000);
-  const report = (keepalive = false) => {
+  // The seconds counted were all seconds in sight (only those count), so a report sent as
+  // the page is hidden says so.
+  const report = ({ keepalive = false } = {}) => {
     const seconds = active / 1000;
     active = 0;
-    if (seconds > 0) send({ active: seconds }, { keepalive });
+    if (seconds > 0) send({ active: seconds }, { keepalive, visible: true });
     else lastReport = performance.now();
   };
   setInterval(report, REPORT_MS);
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') report(true);
+    if (document.visibilityState === 'hidden') report({ keepalive: true });
   });
-  window.addEventListener('pagehide', () => report(true));
+  window.addEventListener('pagehide', () => report({ keepalive: true }));
 }
 
 const video = document.getElementById('player');

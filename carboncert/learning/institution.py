@@ -1,0 +1,462 @@
+"""What an institution sees of its candidates' learning, and the reminders it sends them.
+
+Institution staff see their own institution's candidates (registration.access), an
+administrator everyone's, optionally one institution's. The table is computed in a fixed
+number of queries however many candidates there are: the lessons of every subject once,
+the candidates' progress once, their mock papers once (`progress_table`). Its figures are
+those of `services.course()`, which the candidate's own course page shows.
+
+A reminder is an email and/or a text (notify.tell, SMS template kind `study_reminder`) to
+an approved candidate still short of the level's minimum class hours before the exam. It
+is sent at most once per REMIND_AGAIN_AFTER per application, whoever clicks and however
+often, and every one sent is audited.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from carboncert import notify
+from carboncert.accounts import roles
+from carboncert.accounts.models import Institution
+from carboncert.audit.services import record
+from carboncert.catalog.models import ModulePoint, Subject
+from carboncert.registration import access
+from carboncert.registration.exports import new_sheet, safe
+from carboncert.registration.models import Application
+from carboncert.sittings.models import Sitting
+
+from . import hours
+from .models import Lesson, MockAttempt, Progress, Reminder
+from .services import minutes_per_class_hour
+
+Status = Application.Status
+
+# Whose learning the table lists: candidates registered for the exam. Only approved ones
+# have an open course (and are reminded); submitted ones are listed at 0 hours meanwhile.
+LISTED = (Status.SUBMITTED, Status.APPROVED)
+
+REMIND_AGAIN_AFTER = datetime.timedelta(hours=12)
+# Sent one by one while the page waits: a bigger selection takes another click (the
+# candidates already reminded are skipped then).
+MAX_PER_REQUEST = 300
+
+
+class Refused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def one_decimal(value: float) -> float:
+    """Hours shown to one decimal, rounded down: 35.96 of 36 is 35.9, never a full 36.0."""
+    return math.floor(round(value * 10, 6)) / 10
+
+
+# --- who sees whom ------------------------------------------------------------------------
+
+
+def may_view(user) -> bool:
+    return user.is_authenticated and (
+        user.has_role(roles.ADMINISTRATOR)
+        or (user.has_role(roles.INSTITUTION) and bool(user.institution_id))
+    )
+
+
+def sees_all(user) -> bool:
+    return user.has_role(roles.ADMINISTRATOR)
+
+
+def scope(user, institution: Institution | None = None):
+    """The applications the user may see (an administrator's narrowed to one institution)."""
+    applications = access.applications_for(user)
+    if institution is not None:
+        applications = applications.filter(institution=institution)
+    return applications
+
+
+def sittings(applications, today: datetime.date):
+    """Sittings to choose from: those with candidates in scope and the upcoming ones."""
+    return (
+        Sitting.objects.filter(
+            Q(pk__in=applications.filter(status__in=LISTED).values("sitting"))
+            | Q(date__gte=today, kind=Sitting.Kind.REGULAR)
+        )
+        .distinct()
+        .order_by("date")
+    )
+
+
+def default_sitting(choices: list[Sitting], applications, today: datetime.date):
+    """The next sitting the scope has candidates for; else the next one; else the last."""
+    with_candidates = set(
+        applications.filter(status__in=LISTED, sitting__date__gte=today).values_list(
+            "sitting", flat=True
+        )
+    )
+    upcoming = [s for s in choices if s.date >= today]
+    return (
+        next((s for s in upcoming if s.pk in with_candidates), None)
+        or next(iter(upcoming), None)
+        or (choices[-1] if choices else None)
+    )
+
+
+def subjects(applications, sitting: Sitting | None) -> list[Subject]:
+    if sitting is None:
+        return []
+    return list(
+        Subject.objects.filter(
+            pk__in=applications.filter(sitting=sitting, status__in=LISTED).values("subject")
+        ).order_by("code")
+    )
+
+
+def listed(applications, sitting: Sitting | None, subject: Subject | None = None):
+    if sitting is None:
+        return applications.none()
+    shown = applications.filter(sitting=sitting, status__in=LISTED)
+    if subject is not None:
+        shown = shown.filter(subject=subject)
+    return shown.order_by("person__name", "pk")
+
+
+# --- the table ----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    application: Application
+    earned_hours: float  # as services.course(): rounded to 0.01
+    required_hours: int
+    last_studied: datetime.datetime | None = None
+    mocks: int = 0
+    best_mock: Decimal | None = None
+    latest_mock: Decimal | None = None
+    last_reminded: datetime.datetime | None = None
+
+    @property
+    def person(self):
+        return self.application.person
+
+    @property
+    def fraction(self) -> float:
+        if not self.required_hours:
+            return 1.0
+        return min(1.0, self.earned_hours / self.required_hours)
+
+    @property
+    def percent(self) -> int:
+        """Whole percent, rounded down: 100 only when the minimum is reached."""
+        return math.floor(round(self.fraction * 100, 6))
+
+    @property
+    def hours_shown(self) -> float:
+        return one_decimal(self.earned_hours)
+
+    @property
+    def minutes_missing(self) -> int:
+        return hours.minutes_missing(
+            self.earned_hours, self.required_hours, minutes_per_class_hour()
+        )
+
+    @property
+    def reached(self) -> bool:
+        return self.minutes_missing == 0
+
+    @property
+    def course_open(self) -> bool:
+        return self.application.status == Status.APPROVED
+
+
+def lesson_hours_by_subject(subject_ids) -> dict[int, dict[int, float]]:
+    """{subject: {lesson: class hours}}: each subject's published lessons, as course() finds
+    them (a lesson on any knowledge point of the subject's syllabus), in two queries."""
+    points_of: dict[int, set[int]] = defaultdict(set)
+    for subject_id, point_id in ModulePoint.objects.filter(
+        module__subject_id__in=subject_ids
+    ).values_list("module__subject_id", "point_id"):
+        points_of[subject_id].add(point_id)
+    every_point = set().union(*points_of.values()) if points_of else set()
+    lessons_on: dict[int, dict[int, float]] = defaultdict(dict)  # point -> {lesson: hours}
+    links = Lesson.knowledge_points.through.objects.filter(
+        knowledgepoint_id__in=every_point, lesson__published=True
+    ).values_list("knowledgepoint_id", "lesson_id", "lesson__class_hours")
+    for point_id, lesson_id, class_hours in links:
+        lessons_on[point_id][lesson_id] = float(class_hours)
+    table: dict[int, dict[int, float]] = {}
+    for subject_id in subject_ids:
+        mine: dict[int, float] = {}
+        for point_id in points_of.get(subject_id, ()):
+            mine.update(lessons_on.get(point_id, {}))
+        table[subject_id] = mine
+    return table
+
+
+def progress_table(applications) -> list[Row]:
+    """One row per application, in the given order: class hours earned and required, the
+    last study, mock papers handed in (count, best, latest score), the last reminder.
+    A fixed number of queries, whatever the number of applications."""
+    applications = list(applications)
+    if not applications:
+        return []
+    subject_ids = {a.subject_id for a in applications}
+    person_ids = {a.person_id for a in applications}
+    lessons = lesson_hours_by_subject(subject_ids)
+    studied: dict[int, dict[int, tuple[float, datetime.datetime]]] = defaultdict(dict)
+    for person_id, lesson_id, fraction, updated_at in Progress.objects.filter(
+        person_id__in=person_ids
+    ).values_list("person_id", "lesson_id", "fraction", "updated_at"):
+        studied[person_id][lesson_id] = (fraction, updated_at)
+    application_ids = [a.pk for a in applications]
+    mocks: dict[int, list[tuple[datetime.datetime, Decimal | None]]] = defaultdict(list)
+    for application_id, handed_in_at, score in (
+        MockAttempt.objects.filter(application_id__in=application_ids, handed_in_at__isnull=False)
+        .order_by("handed_in_at", "pk")
+        .values_list("application_id", "handed_in_at", "score")
+    ):
+        mocks[application_id].append((handed_in_at, score))
+    reminded = dict(
+        Reminder.objects.filter(application_id__in=application_ids, delivered=True)
+        .values("application_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("application_id", "last")
+    )
+    rows = []
+    for application in applications:
+        course_lessons = lessons[application.subject_id]
+        mine = studied.get(application.person_id, {})
+        earned = 0.0
+        last = None
+        for lesson_id, class_hours in course_lessons.items():
+            if lesson_id in mine:
+                fraction, updated_at = mine[lesson_id]
+                earned += fraction * class_hours
+                last = updated_at if last is None else max(last, updated_at)
+        attempts = mocks.get(application.pk, [])
+        scores = [score for _, score in attempts if score is not None]
+        rows.append(
+            Row(
+                application=application,
+                earned_hours=round(earned, 2),
+                required_hours=application.subject.level.min_class_hours,
+                last_studied=last,
+                mocks=len(attempts),
+                best_mock=max(scores) if scores else None,
+                latest_mock=scores[-1] if scores else None,
+                last_reminded=reminded.get(application.pk),
+            )
+        )
+    return rows
+
+
+SORTS = {
+    # the most behind first: those short of the minimum, least done first
+    "behind": lambda r: (r.reached, r.fraction, r.person.name),
+    "name": lambda r: (r.person.name, r.application.pk),
+    "hours": lambda r: (-r.earned_hours, r.person.name),
+    "mock": lambda r: (r.best_mock is None, -(r.best_mock or 0), r.person.name),
+    # who has not studied for longest (never, first)
+    "studied": lambda r: (r.last_studied is not None, r.last_studied or 0, r.person.name),
+}
+
+
+def sorted_rows(rows: list[Row], sort: str) -> list[Row]:
+    return sorted(rows, key=SORTS.get(sort, SORTS["behind"]))
+
+
+@dataclass
+class Totals:
+    candidates: int
+    reached: int
+    behind: int
+    studying: int  # approved, with an open course
+    mock_takers: int
+    mean_hours: float
+
+
+def totals(rows: list[Row]) -> Totals:
+    reached = sum(r.reached for r in rows)
+    return Totals(
+        candidates=len(rows),
+        reached=reached,
+        behind=len(rows) - reached,
+        studying=sum(r.course_open for r in rows),
+        mock_takers=sum(bool(r.mocks) for r in rows),
+        mean_hours=one_decimal(sum(r.earned_hours for r in rows) / len(rows)) if rows else 0.0,
+    )
+
+
+# --- the export ---------------------------------------------------------------------------
+
+HEADERS = [("姓名", 10), ("身份证号码", 22), ("报考科目", 26), ("科目代码", 9), ("报名状态", 10),
+           ("已学课时", 9), ("最低课时", 9), ("完成比例（%）", 12), ("还差（分钟）", 11),
+           ("是否达标", 9), ("最近学习", 17), ("模拟考试次数", 12), ("模拟最高分", 11),
+           ("模拟最近得分", 12), ("最近提醒", 17)]  # fmt: skip
+
+
+def _moment(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def progress_xlsx(rows: list[Row], *, with_institution: bool = False) -> bytes:
+    headers = HEADERS + ([("报名机构", 24)] if with_institution else [])
+    workbook, sheet = new_sheet("学习进度", headers)
+    for r in rows:
+        a = r.application
+        line = [
+            safe(a.person.name), a.person.masked_id_number, str(a.subject), a.subject.code,
+            a.get_status_display(), r.hours_shown, r.required_hours, r.percent,
+            r.minutes_missing, "达标" if r.reached else "未达标", _moment(r.last_studied),
+            r.mocks,
+            float(r.best_mock) if r.best_mock is not None else None,
+            float(r.latest_mock) if r.latest_mock is not None else None,
+            _moment(r.last_reminded),
+        ]  # fmt: skip
+        if with_institution:
+            line.append(safe(a.institution.name))
+        sheet.append(line)
+        row = sheet.max_row
+        sheet.cell(row=row, column=2).number_format = "@"
+        sheet.cell(row=row, column=6).number_format = "0.0"
+        for column in (13, 14):
+            sheet.cell(row=row, column=column).number_format = "0.0"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+CHANNELS = ("email", "sms")
+
+
+@dataclass
+class Outcome:
+    sent: int = 0
+    skipped: int = 0  # reached the minimum, course not open, exam over, or reminded lately
+    failed: int = 0  # no address for the chosen channels, or every channel failed
+    left: int = 0  # over MAX_PER_REQUEST: another click sends them
+    notes: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        text = f"已发送学习提醒 {self.sent} 人，跳过 {self.skipped} 人，失败 {self.failed} 人。"
+        if self.left:
+            text += f"另有 {self.left} 人本次未发送，请再次点击发送。"
+        return text
+
+
+def remindable(row: Row, today: datetime.date) -> bool:
+    """An approved candidate whose exam is still ahead and who is short of the minimum."""
+    a = row.application
+    return a.status == Status.APPROVED and a.sitting.date >= today and not row.reached
+
+
+def chosen(applications, ids) -> list[Application]:
+    """The applications of these ids, all of them within `applications`, or Refused: a
+    forged or stale id sends nothing at all."""
+    try:
+        wanted = {int(i) for i in ids}
+    except (TypeError, ValueError):
+        raise Refused("提交的考生编号无效，未发送任何提醒。") from None
+    if not wanted:
+        raise Refused("请先勾选要提醒的考生。")
+    found = list(applications.filter(pk__in=wanted).order_by("person__name", "pk"))
+    if len(found) != len(wanted):
+        raise Refused(
+            f"所选考生中有 {len(wanted) - len(found)} 人不是本机构的考生，未发送任何提醒。"
+        )
+    return found
+
+
+def reminder_text(row: Row) -> str:
+    a = row.application
+    sitting = a.sitting.main or a.sitting
+    text = (
+        f"{a.person.name}，您报考的{a.sitting.date:%Y年%m月%d日}考核（{a.subject}）课程已学 "
+        f"{row.hours_shown:g}/{row.required_hours} 课时，还差 {row.minutes_missing} 分钟，"
+        f"请于考前登录双碳岗位能力考核平台完成学习。"
+    )
+    if sitting.class_hours_required:
+        text += "未达到最低课时将不能参加考试。"
+    return text + f"（{a.institution.name}）"
+
+
+def remind(user, applications: list[Application], *, channels=CHANNELS, now=None) -> Outcome:
+    """Remind each of these applications' candidates who is behind, once per
+    REMIND_AGAIN_AFTER: the claim (a Reminder row) is committed before anything is sent, so
+    a second click meanwhile finds it and skips."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    channels = [c for c in CHANNELS if c in channels]
+    if not channels:
+        raise Refused("请至少选择一种提醒方式（邮件或短信）。")
+    outcome = Outcome()
+    for row in progress_table(applications):
+        if not remindable(row, today):
+            outcome.skipped += 1
+            continue
+        if outcome.sent + outcome.failed >= MAX_PER_REQUEST:
+            outcome.left += 1
+            continue
+        a = row.application
+        email = (a.email or a.person.email) if "email" in channels else ""
+        phone = a.phone if "sms" in channels else ""
+        if not (email or phone):
+            outcome.failed += 1
+            continue
+        reminder = _claim(user, row, email, phone, now)
+        if reminder is None:
+            outcome.skipped += 1
+            continue
+        text = reminder_text(row)
+        errors = notify.tell(
+            email=email, phone=phone, kind="study_reminder", text=text,
+            subject=f"学习提醒：还差 {row.minutes_missing} 分钟达到最低课时",
+            params={"name": a.person.name, "subject": str(a.subject),
+                    "earned": f"{row.hours_shown:g}", "required": str(row.required_hours),
+                    "minutes": str(row.minutes_missing), "date": f"{a.sitting.date:%m月%d日}"},
+        )  # fmt: skip
+        attempted = bool(email) + bool(phone)
+        with transaction.atomic():
+            reminder.failed = "；".join(errors)
+            reminder.delivered = len(errors) < attempted
+            reminder.save(update_fields=["failed", "delivered"])
+            record(user, "learning.reminder.sent", reminder,
+                   after={"application": a.pk, "channel": reminder.channel,
+                          "earned_hours": row.earned_hours,
+                          "minutes_missing": row.minutes_missing,
+                          "delivered": reminder.delivered, "failed": reminder.failed})  # fmt: skip
+        if reminder.delivered:
+            outcome.sent += 1
+        else:
+            outcome.failed += 1
+    return outcome
+
+
+def _claim(user, row: Row, email: str, phone: str, now) -> Reminder | None:
+    """The new reminder row, or None when one went out within REMIND_AGAIN_AFTER (or is
+    going out now). The application row is locked meanwhile (SQLite: the write lock)."""
+    with transaction.atomic():
+        Application.objects.select_for_update().filter(pk=row.application.pk).first()
+        if Reminder.objects.filter(
+            application=row.application, delivered=True, sent_at__gt=now - REMIND_AGAIN_AFTER
+        ).exists():
+            return None
+        return Reminder.objects.create(
+            application=row.application,
+            sent_at=now,
+            by=user if getattr(user, "pk", None) else None,
+            channel=",".join(c for c, on in (("email", email), ("sms", phone)) if on),
+            earned_hours=Decimal(str(row.earned_hours)),
+            minutes_missing=row.minutes_missing,
+        )

@@ -1,0 +1,355 @@
+"""What an institution sees of its candidates' learning, its export, and its reminders."""
+
+import datetime
+import io
+from decimal import Decimal
+from urllib.parse import unquote
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from carboncert import notify, testing
+from carboncert.accounts import roles
+from carboncert.audit.models import AuditEvent
+from carboncert.bank.models import Paper
+from carboncert.catalog.models import KnowledgePoint, Subject
+from carboncert.learning import institution, services
+from carboncert.learning.models import MockAttempt, Progress, Reminder
+from carboncert.registration.models import Application
+
+from .conftest import apply, lesson, other_person
+
+PAGE = reverse("learning:institution")
+EXPORT = reverse("learning:institution_export")
+REMIND = reverse("learning:institution_remind")
+
+
+@pytest.fixture
+def staff(studying):
+    return testing.staff("green-staff", roles.INSTITUTION, institution=testing.institution())
+
+
+@pytest.fixture
+def sent():
+    notify.LogGateway.sent.clear()
+    yield notify.LogGateway.sent
+    notify.LogGateway.sent.clear()
+
+
+def study(person, lesson_row, fraction):
+    Progress.objects.update_or_create(
+        person=person, lesson=lesson_row, defaults={"fraction": fraction}
+    )
+
+
+def mock(application, score, when, handed_in=True):
+    paper = Paper.objects.get_or_create(
+        subject=application.subject, purpose=Paper.Purpose.MOCK, seed=1,
+        defaults={"blueprint": {}, "items": []},
+    )[0]  # fmt: skip
+    attempt = MockAttempt.objects.create(
+        application=application, paper=paper, ends_at=when + datetime.timedelta(hours=2),
+        handed_in_at=when if handed_in else None,
+        score=Decimal(score) if score is not None else None,
+    )  # fmt: skip
+    return attempt
+
+
+def elsewhere(studying, sequence=321, name="李四", code="blue", institution_name="蓝天职业学校"):
+    """A candidate of another institution at the same sitting."""
+    person = other_person(sequence, name)
+    application = apply(person, studying["subject"], studying["sitting"])
+    application.institution = testing.institution(code, institution_name)
+    application.save()
+    return application
+
+
+def rows_of(response):
+    return {r.person.name: r for r, _ in response.context["rows"]}
+
+
+# --- who sees whom ------------------------------------------------------------------------
+
+
+def test_the_page_lists_only_the_institutions_own_candidates(client, studying, staff):
+    stranger = elsewhere(studying)
+    client.force_login(staff)
+    response = client.get(PAGE)
+    assert response.status_code == 200
+    assert response.context["filter"].sitting == studying["sitting"]  # the next one, by default
+    assert set(rows_of(response)) == {"张三"}
+    page = response.content.decode()
+    assert "张三" in page and "李四" not in page
+    person = studying["person"]
+    assert person.masked_id_number in page and person.id_number not in page
+    # Naming the other institution in the query changes nothing for institution staff.
+    response = client.get(PAGE, {"institution": stranger.institution.pk})
+    assert set(rows_of(response)) == {"张三"}
+
+
+def test_an_administrator_sees_every_institution_and_filters_by_one(client, studying):
+    stranger = elsewhere(studying)
+    client.force_login(testing.administrator())
+    assert set(rows_of(client.get(PAGE))) == {"张三", "李四"}
+    response = client.get(PAGE, {"institution": stranger.institution.pk})
+    assert set(rows_of(response)) == {"李四"}
+    assert "蓝天职业学校" in response.content.decode()
+
+
+def test_candidates_and_strangers_are_turned_away(client, studying):
+    assert client.get(PAGE).status_code == 302
+    client.force_login(studying["user"])
+    for url in (PAGE, EXPORT):
+        assert client.get(url).status_code == 403
+    assert client.post(REMIND, {"target": "all"}).status_code == 403
+    client.force_login(testing.staff("loose", roles.INSTITUTION))  # no institution
+    assert client.get(PAGE).status_code == 403
+
+
+def test_the_navigation_and_panel_link_the_page(client, studying, staff):
+    client.force_login(staff)
+    page = client.get(reverse("accounts:home")).content.decode()
+    assert f'href="{PAGE}"' in page and "学习进度" in page
+
+
+def test_filters_by_subject_and_orders_the_most_behind_first(client, studying, staff):
+    s = studying
+    big = lesson("综合课", "reading", [s["video"].knowledge_points.first()], "36.0")
+    done = other_person(400, "赵六")
+    apply(done, s["subject"], s["sitting"])
+    study(done, big, 1.0)
+    study(s["person"], big, 0.5)
+    other_subject = Subject.objects.get(code="CT-3")
+    apply(other_person(401, "孙七"), other_subject, s["sitting"])
+    client.force_login(staff)
+    response = client.get(PAGE)
+    names = [r.person.name for r, _ in response.context["rows"]]
+    assert names[-1] == "赵六"  # reached: last
+    assert names.index("孙七") < names.index("张三")  # 0 hours before 18
+    assert response.context["totals"].reached == 1 and response.context["totals"].behind == 2
+    response = client.get(PAGE, {"subject": "CT-3"})
+    assert set(rows_of(response)) == {"孙七"}
+    response = client.get(PAGE, {"sort": "name"})
+    assert [r.person.name for r, _ in response.context["rows"]] == sorted(names)
+    assert "达标" in response.content.decode() and "未达标" in response.content.decode()
+
+
+def test_an_unknown_sitting_is_not_found(client, studying, staff):
+    client.force_login(staff)
+    assert client.get(PAGE, {"sitting": "999999"}).status_code == 404
+    assert client.get(PAGE, {"sitting": "x"}).status_code == 404
+
+
+# --- the figures --------------------------------------------------------------------------
+
+
+def test_bulk_figures_equal_the_course_page(studying):
+    s = studying
+    points = list(KnowledgePoint.objects.all()[:40])
+    extra = [
+        lesson(f"课{i}", "reading", [points[(i * 7) % len(points)]], f"{1 + i % 3}.5")
+        for i in range(8)
+    ]
+    hidden = lesson("未发布", "reading", [points[0]], "5.0")
+    hidden.published = False
+    hidden.save()
+    every = [s["video"], s["reading"], s["document"], hidden, *extra]
+    subjects = [s["subject"], Subject.objects.get(code="CT-3"), Subject.objects.get(code="CE-2")]
+    applications = [s["application"]]
+    for n in range(6):
+        person = other_person(500 + n, f"考生{n}")
+        applications.append(apply(person, subjects[n % 3], s["sitting"]))
+    for i, application in enumerate(applications):
+        for j, row in enumerate(every):
+            if (i + j) % 3:
+                study(application.person, row, ((i * 5 + j * 3) % 11) / 10)
+    rows = institution.progress_table(
+        Application.objects.filter(pk__in=[a.pk for a in applications]).select_related(
+            "person", "subject__level", "sitting", "institution"
+        )
+    )
+    assert len(rows) == len(applications)
+    assert any(r.earned_hours > 0 for r in rows)
+    for row in rows:
+        course = services.course(row.application.subject, row.application.person)
+        assert row.earned_hours == course.earned_hours
+        assert row.required_hours == course.required_hours
+        assert row.minutes_missing == course.minutes_missing
+        assert row.fraction == pytest.approx(course.fraction)
+
+
+def test_the_export_lists_hours_and_mock_scores_for_each_candidate(client, studying, staff):
+    s = studying
+    study(s["person"], s["video"], 0.5)  # 0.5 h
+    study(s["person"], s["reading"], 1.0)  # 0.5 h
+    start = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
+    mock(s["application"], "72.5", start)
+    mock(s["application"], "60", start + datetime.timedelta(days=3))  # the latest
+    mock(s["application"], None, start + datetime.timedelta(days=5), handed_in=False)
+    wang = other_person(402, "王五")
+    apply(wang, s["subject"], s["sitting"])
+    elsewhere(studying)  # not theirs: not in their export
+    client.force_login(staff)
+    response = client.get(EXPORT)
+    assert response.status_code == 200
+    assert unquote(response["Content-Disposition"]).endswith("学习进度_2026-12-19.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    lines = list(sheet.iter_rows(values_only=True))
+    header = lines[0]
+    assert header[:6] == ("姓名", "身份证号码", "报考科目", "科目代码", "报名状态", "已学课时")
+    by_name = {line[0]: dict(zip(header, line, strict=True)) for line in lines[1:]}
+    assert set(by_name) == {"张三", "王五"}
+    zhang = by_name["张三"]
+    assert zhang["身份证号码"] == s["person"].masked_id_number != s["person"].id_number
+    assert zhang["已学课时"] == 1.0 and zhang["最低课时"] == 36
+    assert zhang["还差（分钟）"] == 35 * 45 and zhang["是否达标"] == "未达标"
+    assert zhang["模拟考试次数"] == 2
+    assert zhang["模拟最高分"] == 72.5 and zhang["模拟最近得分"] == 60
+    assert zhang["最近学习"] == "2026-12-01 10:00"
+    wang_line = by_name["王五"]
+    assert wang_line["已学课时"] == 0 and wang_line["模拟考试次数"] == 0
+    assert wang_line["模拟最高分"] is None and wang_line["模拟最近得分"] is None
+    page = client.get(PAGE).content.decode()
+    assert "72.5" in page and "1.0 / 36" in page
+
+
+def test_hours_are_shown_rounded_down(studying):
+    s = studying
+    big = lesson("综合课", "reading", [s["video"].knowledge_points.first()], "36.0")
+    study(s["person"], big, 0.999)  # 35.964 h: 2 minutes short
+    row = institution.progress_table([s["application"]])[0]
+    assert row.hours_shown == 35.9 and row.percent == 99
+    assert not row.reached and row.minutes_missing == 2
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+
+def remind(client, studying, **extra):
+    data = {"sitting": studying["sitting"].pk, "channel": ["sms", "email"], **extra}
+    return client.post(REMIND, data, follow=True)
+
+
+def flash(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_a_reminder_goes_out_once_and_a_second_click_skips_it(client, studying, staff, sent):
+    s = studying
+    Application.objects.filter(pk=s["application"].pk).update(email="zhang@example.com")
+    study(s["person"], s["video"], 0.5)
+    study(s["person"], s["reading"], 1.0)
+    client.force_login(staff)
+    response = remind(client, s, target="all")
+    assert response.redirect_chain[-1][0].startswith(PAGE)
+    assert flash(response) == ["已发送学习提醒 1 人，跳过 0 人，失败 0 人。"]
+    assert [m.kind for m in sent] == ["study_reminder"] and sent[0].phone == "13800000000"
+    assert "已学 1/36 课时，还差 1575 分钟" in sent[0].text
+    assert sent[0].params["minutes"] == "1575" and sent[0].params["required"] == "36"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["zhang@example.com"]
+    assert "请于考前" in mail.outbox[0].body
+    reminder = Reminder.objects.get()
+    assert reminder.by == staff and reminder.channel == "email,sms" and reminder.delivered
+    assert AuditEvent.objects.filter(action="learning.reminder.sent",
+                                     object_id=str(reminder.pk)).exists()  # fmt: skip
+    # A double click, or the same candidate ticked again: nothing more goes out.
+    response = remind(client, s, target="selected", application=[s["application"].pk])
+    assert flash(response) == ["已发送学习提醒 0 人，跳过 1 人，失败 0 人。"]
+    assert len(sent) == 1 and len(mail.outbox) == 1 and Reminder.objects.count() == 1
+    assert client.get(PAGE).context["rows"][0][0].last_reminded == reminder.sent_at
+    # Half a day later it may go again.
+    s["time"].shift(datetime.timedelta(hours=13))
+    remind(client, s, target="all", channel=["sms"])
+    assert len(sent) == 2 and len(mail.outbox) == 1 and Reminder.objects.count() == 2
+
+
+def test_only_those_behind_with_an_exam_ahead_are_reminded(client, studying, staff, sent):
+    s = studying
+    big = lesson("综合课", "reading", [s["video"].knowledge_points.first()], "36.0")
+    done = other_person(400, "赵六")
+    apply(done, s["subject"], s["sitting"])
+    study(done, big, 1.0)
+    apply(
+        other_person(401, "孙七"), s["subject"], s["sitting"], status=Application.Status.SUBMITTED
+    )
+    client.force_login(staff)
+    response = remind(client, s, target="all")
+    assert flash(response) == ["已发送学习提醒 1 人，跳过 2 人，失败 0 人。"]
+    assert [m.params["name"] for m in sent] == ["张三"]
+
+
+def test_a_forged_selection_sends_nothing_and_says_so(client, studying, staff, sent):
+    s = studying
+    stranger = elsewhere(studying)
+    client.force_login(staff)
+    response = remind(client, s, target="selected",
+                      application=[s["application"].pk, stranger.pk])  # fmt: skip
+    assert flash(response) == ["所选考生中有 1 人不是本机构的考生，未发送任何提醒。"]
+    response = remind(client, s, target="selected", application=["999999"])
+    assert "不是本机构的考生" in flash(response)[0]
+    response = remind(client, s, target="selected", application=["x"])
+    assert flash(response) == ["提交的考生编号无效，未发送任何提醒。"]
+    response = remind(client, s, target="selected")
+    assert flash(response) == ["请先勾选要提醒的考生。"]
+    assert sent == [] and mail.outbox == [] and not Reminder.objects.exists()
+    assert client.get(REMIND).status_code == 405
+
+
+def test_no_channel_chosen_sends_nothing(client, studying, staff, sent):
+    client.force_login(staff)
+    response = remind(client, studying, target="all", channel=[])
+    assert flash(response) == ["请至少选择一种提醒方式（邮件或短信）。"]
+    assert sent == [] and not Reminder.objects.exists()
+
+
+def test_a_failed_gateway_is_counted_and_may_be_retried(client, studying, staff, monkeypatch):
+    class Down:
+        def send(self, message):
+            raise notify.SmsError("isv.BUSINESS_LIMIT_CONTROL")
+
+    monkeypatch.setattr(notify, "gateway", lambda: Down())
+    client.force_login(staff)
+    response = remind(client, studying, target="all", channel=["sms"])
+    assert flash(response) == ["已发送学习提醒 0 人，跳过 0 人，失败 1 人。"]
+    reminder = Reminder.objects.get()
+    assert not reminder.delivered and "BUSINESS_LIMIT_CONTROL" in reminder.failed
+    monkeypatch.undo()
+    notify.LogGateway.sent.clear()
+    response = remind(client, studying, target="all", channel=["sms"])
+    assert flash(response) == ["已发送学习提醒 1 人，跳过 0 人，失败 0 人。"]
+    notify.LogGateway.sent.clear()
+
+
+def test_an_administrator_may_remind_any_institutions_candidates(client, studying, sent):
+    stranger = elsewhere(studying)
+    client.force_login(testing.administrator())
+    response = remind(client, studying, target="selected", application=[stranger.pk])
+    assert flash(response) == ["已发送学习提醒 1 人，跳过 0 人，失败 0 人。"]
+    assert "蓝天职业学校" in sent[0].text
+
+
+# --- cost ---------------------------------------------------------------------------------
+
+
+def test_the_page_costs_a_fixed_number_of_queries(
+    client, studying, staff, django_assert_max_num_queries
+):
+    s = studying
+    start = datetime.datetime(2026, 11, 20, 9, 0, tzinfo=datetime.UTC)
+    subjects = [s["subject"], Subject.objects.get(code="CT-3")]
+    for n in range(30):
+        person = other_person(600 + n, f"考生{n:02d}")
+        application = apply(person, subjects[n % 2], s["sitting"])
+        study(person, s["video"], (n % 10) / 10)
+        study(person, s["reading"], 1.0)
+        mock(application, str(50 + n), start)
+        mock(application, str(40 + n), start + datetime.timedelta(days=1))
+    client.force_login(staff)
+    client.get(PAGE)  # the session and anything cached once
+    with django_assert_max_num_queries(16):
+        response = client.get(PAGE)
+    assert len(response.context["rows"]) == 31
+    with django_assert_max_num_queries(16):
+        assert client.get(EXPORT).status_code == 200
