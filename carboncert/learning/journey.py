@@ -93,6 +93,8 @@ def journey(application: Application, now: datetime.datetime | None = None) -> J
             _("冲刺班与模拟卷"),
             _("%(day)s 起") % {"day": _day(j.mock_opens_on)},
             state(today > sitting.date, j.mock_open),
+            reverse("learning:mocks", args=[code]) if j.mock_open else "",
+            _("做模拟卷") if j.mock_open else "",
         )
     )
     test = sitting.satellites.filter(kind="test").first()
@@ -155,6 +157,7 @@ def _next(j: Journey, application, today, sitting, admitted, code) -> None:
             j.next_link_text = row.lesson.title
     elif j.mock_open:
         j.next_step = _("冲刺阶段：做一套模拟卷，查漏补缺。")
+        j.next_link, j.next_link_text = reverse("learning:mocks", args=[code]), _("模拟卷")
     elif not admitted and today <= sitting.date:
         j.next_step = _("请通过培训机构缴费，缴费确认后生成准考证。")
     elif today < sitting.date:

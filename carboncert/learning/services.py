@@ -224,7 +224,7 @@ def hours_refusal(application: Application, sitting=None) -> str:
 class Report:
     """What the lesson page reports every few seconds while the candidate studies."""
 
-    elapsed: float  # seconds of the page's own clock since its last report
+    elapsed: float  # seconds of the page's own clock since its last report (or playing began)
     segments: tuple[tuple[float, float], ...] = ()  # video: stretches played, split at seeks
     rate: float = 1.0  # video: playback speed
     position: float | None = None  # video: where it is now, to resume later
