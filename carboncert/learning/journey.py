@@ -151,7 +151,10 @@ def _next(j: Journey, application, today, sitting, admitted, code) -> None:
         j.next_step = _("该报名已撤回。")
     elif j.course and j.course.minutes_missing:
         row = j.course.next_lesson()
-        j.next_step = _("继续学习：还差 %(m)s 分钟达到最低课时。") % {"m": j.course.minutes_missing}
+        j.next_step = _("继续学习：还差 %(h).1f 课时（%(m)s 分钟）达到最低课时。") % {
+            "h": j.course.hours_missing,
+            "m": j.course.minutes_missing,
+        }
         if row:
             j.next_link = reverse("learning:lesson", args=[code, row.lesson.pk])
             j.next_link_text = row.lesson.title

@@ -152,6 +152,10 @@ class Course:
             self.earned_hours, self.required_hours, minutes_per_class_hour()
         )
 
+    @property
+    def hours_missing(self) -> float:
+        return max(0.0, self.required_hours - self.earned_hours)
+
     def next_lesson(self) -> LessonRow | None:
         return next((row for row in self.lessons if row.fraction < 0.999), None)
 

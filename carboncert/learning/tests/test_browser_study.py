@@ -213,7 +213,7 @@ def test_two_tabs_playing_at_once_count_once(open_lesson, study):
     mine = progress(study["first"])
     print(f"same lesson: credited {mine.covered_seconds:.1f} s in {real:.1f} s")
     assert mine.covered_seconds == pytest.approx(30, abs=5)
-    assert mine.covered_seconds <= real + 0.5  # the pause lands a moment after the call
+    assert mine.covered_seconds <= real + 1  # the pause lands a moment late; latency skews
 
     # Two lessons at once: one clock for the person, whichever lesson it is.
     other = open_lesson(study["second"])
@@ -226,7 +226,7 @@ def test_two_tabs_playing_at_once_count_once(open_lesson, study):
     gained += progress(study["second"]).covered_seconds
     print(f"two lessons: credited {gained:.1f} s in {real:.1f} s")
     assert gained == pytest.approx(15, abs=5)
-    assert gained <= real + 0.5
+    assert gained <= real + 1
 
 
 def test_sixteen_times_is_held_to_the_sittings_speed(open_lesson, study):
