@@ -156,7 +156,8 @@ function studyPage() {
   for (const kind of ['scroll', 'pointermove', 'pointerdown', 'keydown', 'wheel', 'touchstart']) {
     window.addEventListener(kind, wake, { passive: true, capture: true });
   }
-  // A PDF viewer swallows the mouse: its frame having the focus is using the page too.
+  // A PDF viewer swallows the mouse: a click into its frame is using the page too. Only the
+  // click counts, not the focus that stays after it — a PDF left open idles out like a page.
   window.addEventListener('blur', () => {
     if (document.activeElement?.tagName === 'IFRAME') wake();
   });
@@ -169,7 +170,6 @@ function studyPage() {
     const step = now - tick;
     tick = now;
     const visible = document.visibilityState === 'visible';
-    if (document.activeElement?.tagName === 'IFRAME' && document.hasFocus() === false) wake();
     // Nothing counts in the background, nor while the idle notice waits for 继续学习.
     if (!visible || idle.open) return;
     if (now - lastInput < IDLE_MS) active += Math.min(step, 2000);
