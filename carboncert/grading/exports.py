@@ -10,7 +10,9 @@ HEADERS = [("姓名", 10), ("身份证号码", 22), ("准考证号", 20), ("考�
 
 def results_xlsx(results) -> bytes:
     workbook, sheet = new_sheet("考核成绩", HEADERS)
+    row = sheet.max_row  # counted here: max_row scans every cell, each time
     for r in results:
+        row += 1
         a = r.application
         absent = r.outcome == r.Outcome.ABSENT
         sheet.append([
@@ -23,7 +25,7 @@ def results_xlsx(results) -> bytes:
             "；".join(f"{m['module']} {m['points']}/{m['max']}" for m in r.modules),
         ])  # fmt: skip
         for column in (2, 3):
-            sheet.cell(row=sheet.max_row, column=column).number_format = "@"
+            sheet.cell(row=row, column=column).number_format = "@"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

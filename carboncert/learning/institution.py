@@ -311,6 +311,7 @@ def _moment(value) -> str:
 def progress_xlsx(rows: list[Row], *, with_institution: bool = False) -> bytes:
     headers = HEADERS + ([("报名机构", 24)] if with_institution else [])
     workbook, sheet = new_sheet("学习进度", headers)
+    row = sheet.max_row  # counted here: max_row scans every cell, each time
     for r in rows:
         a = r.application
         line = [
@@ -325,7 +326,7 @@ def progress_xlsx(rows: list[Row], *, with_institution: bool = False) -> bytes:
         if with_institution:
             line.append(safe(a.institution.name))
         sheet.append(line)
-        row = sheet.max_row
+        row += 1
         sheet.cell(row=row, column=2).number_format = "@"
         sheet.cell(row=row, column=6).number_format = "0.0"
         for column in (13, 14):

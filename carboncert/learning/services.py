@@ -51,7 +51,9 @@ def open_applications(person: Person | None, today: datetime.date | None = None)
     return (
         Application.objects.filter(person=person, status=Application.Status.APPROVED)
         .filter(Q(sitting__results_on__isnull=True) | Q(sitting__results_on__gte=today))
-        .select_related("subject__specialty", "subject__level", "sitting", "institution")
+        .select_related(
+            "subject__specialty", "subject__level", "sitting__main", "institution", "person"
+        )
         .order_by("sitting__date")
     )
 
@@ -81,14 +83,27 @@ def lesson_subject_ids(lesson: Lesson) -> set[int]:
     )
 
 
+def _lesson_and_applications(person, lesson_id: int, today=None):
+    lesson = Lesson.objects.filter(pk=lesson_id, published=True).first()
+    applications = list(open_applications(person, today))
+    subjects = {a.subject_id for a in applications}
+    if lesson is None or not subjects & lesson_subject_ids(lesson):
+        raise Refused("closed", "该课程未对您开放。")
+    return lesson, applications
+
+
 def open_lesson(person, lesson_id: int, today=None) -> Lesson:
     """A published lesson in one of the person's open courses, or Refused (the same answer
     whether the lesson does not exist or is not theirs)."""
-    lesson = Lesson.objects.filter(pk=lesson_id, published=True).first()
-    subjects = {s.pk for s in open_subjects(person, today)}
-    if lesson is None or not subjects & lesson_subject_ids(lesson):
-        raise Refused("closed", "该课程未对您开放。")
-    return lesson
+    return _lesson_and_applications(person, lesson_id, today)[0]
+
+
+def lesson_to_study(person, lesson_id: int) -> tuple[Lesson, float]:
+    """open_lesson, and the fastest playback that counts: the strictest of the person's
+    open sittings (one query for both: a study report is the learning centre's hot path)."""
+    lesson, applications = _lesson_and_applications(person, lesson_id)
+    rates = [float((a.sitting.main or a.sitting).max_playback_rate) for a in applications]
+    return lesson, min(rates)
 
 
 # --- the course and its progress ------------------------------------------------------
@@ -240,19 +255,19 @@ MAX_SEGMENTS = 50
 
 
 @transaction.atomic
-def record_report(person: Person, lesson: Lesson, report: Report, now=None) -> Progress:
+def record_report(
+    person: Person, lesson: Lesson, report: Report, now=None, max_rate: float | None = None
+) -> Progress:
     """Credit one report, under the person's study clock: whatever tabs or devices report
     at once, no stretch of real time is credited twice."""
     now = now or timezone.now()
-    clock, _ = StudyClock.objects.get_or_create(person=person)
-    clock = StudyClock.objects.select_for_update().get(pk=clock.pk)
-    progress, _ = Progress.objects.get_or_create(person=person, lesson=lesson)
-    progress = Progress.objects.select_for_update().get(pk=progress.pk)
+    sitting_rate = max_rate if max_rate is not None else lesson_to_study(person, lesson.pk)[1]
+    clock = StudyClock.objects.select_for_update().get_or_create(person=person)[0]
+    progress = Progress.objects.select_for_update().get_or_create(person=person, lesson=lesson)[0]
     moment = now.timestamp()
     claimed = clock.claimed_until.timestamp() if clock.claimed_until else None
     budget = hours.wall_budget(moment, report.elapsed, claimed) if report.visible else 0.0
     gained = 0.0
-    sitting_rate = _max_rate(person)
     if lesson.kind == Lesson.Kind.VIDEO:
         duration = float(lesson.duration_seconds or 0)
         rate = report.rate if report.rate <= sitting_rate + 1e-6 else 0.0  # too fast: nothing
@@ -276,7 +291,10 @@ def record_report(person: Person, lesson: Lesson, report: Report, now=None) -> P
         active_seconds=progress.active_seconds, duration=float(lesson.duration_seconds or 0),
         needed=seconds_for(lesson.class_hours),
     )  # fmt: skip
-    progress.save()
+    progress.save(
+        update_fields=["covered", "covered_seconds", "active_seconds", "position", "fraction",
+                       "updated_at"]
+    )  # fmt: skip
     if used > 0:
         # Only the real time actually spent is claimed; the rest stays for another tab.
         start = max(moment - budget, claimed or 0.0)
@@ -285,11 +303,3 @@ def record_report(person: Person, lesson: Lesson, report: Report, now=None) -> P
         )
         clock.save(update_fields=["claimed_until"])
     return progress
-
-
-def _max_rate(person: Person) -> float:
-    """The fastest playback that counts: the strictest of the person's open sittings."""
-    rates = [
-        float((a.sitting.main or a.sitting).max_playback_rate) for a in open_applications(person)
-    ]
-    return min(rates) if rates else 2.0

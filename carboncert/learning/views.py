@@ -99,7 +99,7 @@ def report(request, pk):
     if not request.user.is_authenticated:
         return JsonResponse({"code": "login", "message": "登录已失效，请重新登录。"}, status=401)
     try:
-        lesson = services.open_lesson(person_of(request), pk)
+        lesson, max_rate = services.lesson_to_study(person_of(request), pk)
     except services.Refused as error:
         return JsonResponse({"code": error.code, "message": error.message}, status=403)
     try:
@@ -121,6 +121,7 @@ def report(request, pk):
             active=_number(data.get("active")),
             visible=data.get("visible", True) is not False,
         ),
+        max_rate=max_rate,
     )
     return JsonResponse(
         {
