@@ -147,7 +147,9 @@ def page(new_page):
 
 @pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter):
-    if _browser_skips:
+    # Parallel workers skip in their own processes: the reports reach this one.
+    skipped = terminalreporter.stats.get("skipped", [])
+    if _browser_skips or any("no Chromium" in str(r.longrepr) for r in skipped):
         banner = "!" * 78
         terminalreporter.write_line(banner, red=True, bold=True)
         terminalreporter.write_line(

@@ -296,6 +296,13 @@ if os.environ.get("PYTEST_VERSION"):  # set by pytest itself
     CERTIFICATE_PRINT_ON_ISSUE = False  # half a second each: printed where a test asks
     if not REDIS_URL:
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    elif os.environ.get("PYTEST_XDIST_WORKER"):
+        # Each test clears the cache: parallel workers keep to a Redis database each
+        # (REDIS_URL's, then the ones below it: gw0 → 15, gw1 → 14, …).
+        base, _, number = REDIS_URL.rstrip("/").rpartition("/")
+        worker = int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
+        if number.isdigit() and int(number) - worker >= 0:
+            CACHES["default"]["LOCATION"] = f"{base}/{int(number) - worker}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
