@@ -41,7 +41,12 @@ from carboncert.sittings.models import Sitting
 
 from .conftest import BJ, apply, lesson
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# One worker plays all six scenarios at once for the module: keep them together.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("class_hours_in_the_browser"),
+]
 
 WEBM = Path(__file__).parent / "data" / "lesson.webm"
 DURATION = 150  # seconds, as ffprobe says
@@ -93,6 +98,13 @@ class Until(NamedTuple):
     until: float
 
 
+class Ready:
+    """Yielded by a scenario once its pages are open: it waits until everyone's are."""
+
+
+READY = Ready()
+
+
 def sleep(seconds):
     return Sleep(time.monotonic() + seconds)
 
@@ -115,36 +127,45 @@ def play_together(scenarios: dict[str, Iterator], pump) -> dict[str, str]:
     (a traceback), by name. Between their steps, wait on `pump`, a page: Playwright hands
     every page's events (the reports answered) to their listeners meanwhile, as they come.
 
-    They start one after another, in order: the next once every one started waits on time
-    (a `sleep`), so that opening its pages keeps nobody from starting to play on time."""
+    Opening a candidate's pages holds everything up for a second or more, so the
+    scenarios start one after another, in order: the next once every one started waits
+    on time (a `sleep`) or is `READY`; and those that are go on together once everyone's
+    pages are open, so that no opening delays them again."""
     queue = list(scenarios)
-    waiting: dict[str, Sleep | Until | None] = {}  # what each started one waits for
+    waiting: dict[str, Sleep | Until | Ready | None] = {}  # what each started one waits for
     failures = {}
     while queue or waiting:
-        if queue and all(isinstance(step, Sleep) for step in waiting.values()):
+        if queue and all(isinstance(s, Sleep | Ready) for s in waiting.values()):
             waiting[queue.pop(0)] = None  # its first step: to be taken now
+        go = not queue and all(isinstance(s, Sleep | Ready) for s in waiting.values())
         for name, step in list(waiting.items()):
             try:
+                value = None
                 if isinstance(step, Sleep):
-                    if time.monotonic() < step.until:
-                        continue
-                    value = None
+                    due = time.monotonic() >= step.until
                 elif isinstance(step, Until):
                     value = bool(step.ready())
-                    if not value and time.monotonic() < step.until:
-                        continue
+                    due = value or time.monotonic() >= step.until
                 else:
-                    value = None
-                waiting[name] = scenarios[name].send(value)
+                    due = go if isinstance(step, Ready) else True
+                if due:
+                    waiting[name] = scenarios[name].send(value)
             except StopIteration:
                 del waiting[name]
             except Exception:
                 failures[name] = traceback.format_exc()
                 del waiting[name]
-        if waiting and not (queue and all(isinstance(s, Sleep) for s in waiting.values())):
-            now = time.monotonic()
-            wake = min(s.until if isinstance(s, Sleep) else now + POLL for s in waiting.values())
-            pump.wait_for_timeout(max(1, (wake - now) * 1000))
+        steps = waiting.values()
+        if all(isinstance(s, Sleep | Ready) for s in steps) and (
+            queue or any(isinstance(s, Ready) for s in steps)
+        ):
+            continue  # someone to start, or to let go
+        now = time.monotonic()
+        wakes = [s.until for s in steps if isinstance(s, Sleep)]
+        if any(isinstance(s, Until) for s in steps):
+            wakes.append(now + POLL)
+        if wakes:
+            pump.wait_for_timeout(max(1, (min(wakes) - now) * 1000))
     return failures
 
 
@@ -327,6 +348,7 @@ def a_minute_of_video(study, desk, f):
 def a_seek_to_the_end(study, desk, f):
     me = study["people"][SEEK]
     tab = desk(me).open(study["first"])
+    yield READY
     yield from tab.play()
     yield sleep(10)
     f.before = tab.video("v.currentTime")
@@ -344,6 +366,7 @@ def two_tabs_at_once(study, desk, f):
     mine = desk(me)
     first, second = mine.open(study["first"]), mine.open(study["first"])
     other = mine.open(study["second"])  # for later
+    yield READY
     yield from second.seek(60)
     started = yield from first.play()
     yield from second.play()
@@ -368,6 +391,7 @@ def two_tabs_at_once(study, desk, f):
 def sixteen_times(study, desk, f):
     me = study["people"][SIXTEEN]
     tab = desk(me).open(study["first"])
+    yield READY
     started = yield from tab.play()
     tab.video("v.playbackRate = 16")  # a console, or a browser extension
     yield until(lambda: tab.text("#study-state") == "最高 2 倍速", 5)
@@ -381,6 +405,7 @@ def sixteen_times(study, desk, f):
 def a_background_tab(study, desk, f):
     me = study["people"][BACKGROUND]
     tab = desk(me).open(study["first"])
+    yield READY
     yield from tab.play()
     yield sleep(8)
     hidden = time.monotonic()
@@ -421,6 +446,7 @@ def a_reading_page(study, desk, f):
     tab = desk(me).open(study["reading"])
     page = tab.page
     idle = page.locator("#idle")
+    yield READY
     started = time.monotonic()
     for n in range(40):  # twenty seconds of reading, the mouse moving now and then
         page.mouse.move(100 + 5 * (n % 20), 200 + 3 * (n % 7))
@@ -450,9 +476,8 @@ def a_reading_page(study, desk, f):
     f.final = progress(me, study["reading"]).active_seconds
 
 
-# In the order they start: the longest first, as it sets the pace, and the one acting
-# every half second last. Opening a candidate's pages holds everything up for a second or
-# two; the first wait of each scenario (8 s and more) outlasts the openings after it.
+# In the order they open their pages. A minute of video, the longest, plays at once: it
+# sets the pace, and has nothing to do while the others open theirs; they go on together.
 SCENARIOS = {MINUTE: a_minute_of_video, TWO_TABS: two_tabs_at_once, SEEK: a_seek_to_the_end,
              SIXTEEN: sixteen_times, BACKGROUND: a_background_tab, READING: a_reading_page}  # fmt: skip
 

@@ -66,16 +66,17 @@ function studyVideo(video) {
     if (from != null && last != null && last > from) done.push([from, last]);
     from = null;
   };
-  const open = () => {
+  const open = (at = video.currentTime) => {
     close(); // a stretch still open (playing again after buffering) is kept, not dropped
-    from = video.currentTime;
-    last = video.currentTime;
+    from = at;
+    last = at;
   };
   const report = ({ keepalive = false, visible } = {}) => {
     if (from != null) {
-      if (played(video.currentTime)) last = video.currentTime; // up to now, not the last timeupdate
+      const now = video.currentTime; // read once: the next stretch starts where this one ends
+      if (played(now)) last = now; // up to now, not the last timeupdate
       close();
-      if (!video.paused && !video.ended) open(); // carry on from here
+      if (!video.paused && !video.ended) open(last); // carry on from here, without a gap
     }
     const segments = done.splice(0);
     if (!segments.length && video.paused) return;
@@ -87,7 +88,7 @@ function studyVideo(video) {
   video.addEventListener('play', () => {
     if (from == null && !done.length) lastReport = performance.now();
   });
-  video.addEventListener('playing', open);
+  video.addEventListener('playing', () => open());
   video.addEventListener('timeupdate', () => {
     if (from == null || video.seeking) return;
     const t = video.currentTime;
