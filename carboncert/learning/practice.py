@@ -9,6 +9,7 @@ and leaves it after two right answers in a row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils import timezone
 from carboncert.bank.items import OPTION_KEYS, QuestionType, midpoint_values, render_stem
 from carboncert.bank.models import Question
 from carboncert.catalog.models import ModulePoint, Subject
-from carboncert.grading import scoring
+from carboncert.grading import marking, scoring
 
 from .models import Mistake, PracticeAnswer
 from .services import Refused
@@ -146,7 +147,8 @@ def answer(person, subject: Subject, question_id: int, given: str) -> Feedback:
     show = shown(question)
     correct = _correct_answer(item, values)
     if item.type is QuestionType.SHORT:
-        found = [k for k in item.keywords if k and k in given]
+        # The graders' keyword hint, so practice and the mock papers judge alike.
+        found = list(marking.suggest(given, [], list(item.keywords), Decimal(1)).found)
         return Feedback(
             show, given, "reference", "", item.explanation, item.reference_answer,
             found, [k for k in item.keywords if k not in found],

@@ -101,3 +101,11 @@ def test_short_answers_show_the_reference_and_the_points_hit(pool):
     feedback = practice.answer(pool["person"], pool["subject"], q.pk, "地表长波辐射被大气截留")
     assert feedback.outcome == "reference" and feedback.keywords_found == ["辐射"]
     assert not Mistake.objects.exists()
+
+
+def test_key_points_are_found_as_graders_find_them(pool):
+    q = question(pool["point"], "简述全球变暖潜势", kind=QuestionType.SHORT,
+                 reference_answer="参考答案", keywords=("GWP", "二氧化碳"))  # fmt: skip
+    # Full-width letters typed with a Chinese input method are the same word.
+    feedback = practice.answer(pool["person"], pool["subject"], q.pk, "ＧＷＰ以二氧化碳为基准")
+    assert feedback.keywords_found == ["GWP", "二氧化碳"] and feedback.keywords_missing == []
