@@ -12,7 +12,6 @@ import hmac
 import logging
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import psycopg
@@ -33,6 +32,7 @@ from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
 from . import clock, signals
+from . import saves as saves_rule
 from .models import Answer, Attempt, Event, JournalEntry, MakeupGrant
 
 log = logging.getLogger(__name__)
@@ -354,12 +354,7 @@ def shown_items(attempt: Attempt) -> list[ShownItem]:
 # --- saves, leaves, hand-in ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Save:
-    seq: int
-    n: int
-    value: str
-    client_time_ms: int | None = None
+Save = saves_rule.Save
 
 
 def _open_or_refuse(attempt: Attempt, now: datetime) -> None:
@@ -400,18 +395,10 @@ def save_answers(attempt: Attempt, saves: list[Save], now: datetime | None = Non
 
 def _plan(attempt: Attempt, saves: list[Save]) -> tuple[list[Save], int]:
     total = attempt.item_count or len(attempt.paper.items)
-    applied: list[Save] = []
-    last = attempt.last_seq
-    for save in sorted(saves, key=lambda s: s.seq):
-        if save.seq <= last:
-            continue
-        if save.seq != last + 1:
-            break
-        if not 1 <= save.n <= total:
-            raise Refused("bad_item", f"第 {save.n} 题不存在。")
-        applied.append(save)
-        last = save.seq
-    return applied, last
+    try:
+        return saves_rule.in_sequence(saves, attempt.last_seq, total)
+    except saves_rule.NoSuchItem as error:
+        raise Refused("bad_item", str(error)) from None
 
 
 _SAVE_AT_ONCE = """

@@ -30,6 +30,7 @@ from carboncert.bank import papers
 from carboncert.bank.assembly import AssemblyError
 from carboncert.bank.items import Item, QuestionType
 from carboncert.bank.models import Paper
+from carboncert.exams.saves import NoSuchItem, Save, in_sequence
 from carboncert.grading import marking, scoring
 from carboncert.registration.models import Application
 
@@ -161,14 +162,6 @@ def mock_for_token(token: str) -> MockAttempt | None:
 # --- saves and hand-in ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Save:
-    seq: int
-    n: int
-    value: str
-    client_time_ms: int | None = None
-
-
 def _open_or_refuse(mock: MockAttempt, now) -> None:
     if mock.handed_in_at is not None:
         raise Refused("handed_in", "该模拟卷已交卷，答案不能再修改。")
@@ -186,18 +179,13 @@ def save(mock: MockAttempt, saves: list[Save], now=None) -> int:
         MockAttempt.objects.select_for_update(of=("self",)).select_related("paper").get(pk=mock.pk)
     )
     _open_or_refuse(mock, now)
-    total = len(mock.paper.items)
-    last = mock.last_seq
+    try:
+        applied, last = in_sequence(saves, mock.last_seq, len(mock.paper.items))
+    except NoSuchItem as error:
+        raise Refused("bad_item", str(error)) from None
     answers = dict(mock.answers)
-    for one in sorted(saves, key=lambda s: s.seq):
-        if one.seq <= last:
-            continue
-        if one.seq != last + 1:
-            break
-        if not 1 <= one.n <= total:
-            raise Refused("bad_item", f"第 {one.n} 题不存在。")
+    for one in applied:
         answers[str(one.n)] = (one.value or "")[:MAX_ANSWER_CHARS]
-        last = one.seq
     if last != mock.last_seq:
         mock.answers, mock.last_seq = answers, last
         mock.save(update_fields=["answers", "last_seq"])
