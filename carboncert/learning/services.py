@@ -58,13 +58,6 @@ def open_applications(person: Person | None, today: datetime.date | None = None)
     )
 
 
-def open_subjects(person: Person | None, today: datetime.date | None = None) -> list[Subject]:
-    seen: dict[int, Subject] = {}
-    for application in open_applications(person, today):
-        seen.setdefault(application.subject_id, application.subject)
-    return list(seen.values())
-
-
 def application_for(person, subject_code: str, today=None) -> Application:
     """The open application of this subject's course, or Refused."""
     for application in open_applications(person, today):
