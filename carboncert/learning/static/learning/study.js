@@ -67,7 +67,7 @@ function studyVideo(video) {
     from = null;
   };
   const open = (at = video.currentTime) => {
-    close(); // a stretch still open (playing again after buffering) is kept, not dropped
+    close(); // a stretch still open is kept, not dropped
     from = at;
     last = at;
   };
@@ -88,7 +88,11 @@ function studyVideo(video) {
   video.addEventListener('play', () => {
     if (from == null && !done.length) lastReport = performance.now();
   });
-  video.addEventListener('playing', () => open());
+  // Playing again after a stall goes on from where it stopped: the same stretch, no gap.
+  video.addEventListener('playing', () => {
+    if (from != null && played(video.currentTime)) last = video.currentTime;
+    else open();
+  });
   video.addEventListener('timeupdate', () => {
     if (from == null || video.seeking) return;
     const t = video.currentTime;
