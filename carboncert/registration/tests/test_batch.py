@@ -584,7 +584,13 @@ def test_a_zip_beyond_the_limits_is_refused_before_reading(limits, message):
     assert message in problem.message
 
 
-@pytest.mark.parametrize("data", [b"", b"PK\x03\x04 truncated", make_zip([("a", b"b")])[:-10]])
+# Explicit ids: a zip's bytes carry the time it was made, and xdist's workers
+# must collect the same test names.
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"PK\x03\x04 truncated", make_zip([("a", b"b")])[:-10]],
+    ids=["empty", "truncated-header", "truncated-directory"],
+)
 def test_a_corrupt_zip_is_one_problem(data):
     matched = batch.match_documents(data, IDS)
     assert matched.files == {}
