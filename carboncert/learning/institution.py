@@ -7,8 +7,11 @@ the candidates' progress once, their mock papers once (`progress_table`). Its fi
 those of `services.course()`, which the candidate's own course page shows.
 
 A reminder is an email and/or a text (notify.tell, SMS template kind `study_reminder`) to
-an approved candidate still short of the level's minimum class hours before the exam. It
-is sent at most once per REMIND_AGAIN_AFTER per application, whoever clicks and however
+an approved candidate still short of the level's minimum class hours before the exam. The
+click queues them (one Reminder row each, committed at once) and a job sends them, so a
+slow SMS gateway never holds the page and no number of candidates is too many for one
+click; the periodic tick sends what a stopped worker left queued (`send_overdue`). One
+goes out at most once per REMIND_AGAIN_AFTER per application, whoever clicks and however
 often, and every one sent is audited.
 """
 
@@ -18,14 +21,14 @@ import datetime
 import io
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from carboncert import notify
+from carboncert import jobs, notify
 from carboncert.accounts import roles
 from carboncert.accounts.models import Institution
 from carboncert.audit.services import record
@@ -35,7 +38,7 @@ from carboncert.registration.exports import new_sheet, safe
 from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
-from . import hours
+from . import hours, tasks
 from .models import Lesson, MockAttempt, Progress, Reminder
 from .services import minutes_per_class_hour
 
@@ -46,9 +49,12 @@ Status = Application.Status
 LISTED = (Status.SUBMITTED, Status.APPROVED)
 
 REMIND_AGAIN_AFTER = datetime.timedelta(hours=12)
-# Sent one by one while the page waits: a bigger selection takes another click (the
-# candidates already reminded are skipped then).
-MAX_PER_REQUEST = 300
+# A job sends this many; a click queues as many jobs as it takes (workers share them).
+PER_JOB = 100
+# The job normally starts within a second; what is still queued after this, the tick sends.
+OVERDUE_AFTER = datetime.timedelta(minutes=2)
+# A send that began this long ago and never ended: its worker stopped mid-way.
+STALLED_AFTER = datetime.timedelta(minutes=15)
 
 
 class Refused(Exception):
@@ -133,6 +139,17 @@ def listed(applications, sitting: Sitting | None, subject: Subject | None = None
 # --- the table ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LastReminder:
+    at: datetime.datetime  # sent, or asked for while not sent yet
+    status: str  # Reminder.Status
+    failed: str
+
+    @property
+    def label(self) -> str:
+        return str(Reminder.Status(self.status).label)
+
+
 @dataclass
 class Row:
     application: Application
@@ -142,7 +159,7 @@ class Row:
     mocks: int = 0
     best_mock: Decimal | None = None
     latest_mock: Decimal | None = None
-    last_reminded: datetime.datetime | None = None
+    last_reminder: LastReminder | None = None
 
     @property
     def person(self):
@@ -225,12 +242,13 @@ def progress_table(applications) -> list[Row]:
         .values_list("application_id", "handed_in_at", "score")
     ):
         mocks[application_id].append((handed_in_at, score))
-    reminded = dict(
-        Reminder.objects.filter(application_id__in=application_ids, delivered=True)
-        .values("application_id")
-        .annotate(last=Max("sent_at"))
-        .values_list("application_id", "last")
-    )
+    reminded: dict[int, LastReminder] = {}
+    for application_id, queued_at, sent_at, status, failed in (
+        Reminder.objects.filter(application_id__in=application_ids)
+        .order_by("queued_at", "pk")
+        .values_list("application_id", "queued_at", "sent_at", "status", "failed")
+    ):
+        reminded[application_id] = LastReminder(sent_at or queued_at, status, failed)
     rows = []
     for application in applications:
         course_lessons = lessons[application.subject_id]
@@ -253,7 +271,7 @@ def progress_table(applications) -> list[Row]:
                 mocks=len(attempts),
                 best_mock=max(scores) if scores else None,
                 latest_mock=scores[-1] if scores else None,
-                last_reminded=reminded.get(application.pk),
+                last_reminder=reminded.get(application.pk),
             )
         )
     return rows
@@ -301,7 +319,7 @@ def totals(rows: list[Row]) -> Totals:
 HEADERS = [("姓名", 10), ("身份证号码", 22), ("报考科目", 26), ("科目代码", 9), ("报名状态", 10),
            ("已学课时", 9), ("最低课时", 9), ("完成比例（%）", 12), ("还差（分钟）", 11),
            ("是否达标", 9), ("最近学习", 17), ("模拟考试次数", 12), ("模拟最高分", 11),
-           ("模拟最近得分", 12), ("最近提醒", 17)]  # fmt: skip
+           ("模拟最近得分", 12), ("最近提醒", 17), ("提醒状态", 10)]  # fmt: skip
 
 
 def _moment(value) -> str:
@@ -321,7 +339,8 @@ def progress_xlsx(rows: list[Row], *, with_institution: bool = False) -> bytes:
             r.mocks,
             float(r.best_mock) if r.best_mock is not None else None,
             float(r.latest_mock) if r.latest_mock is not None else None,
-            _moment(r.last_reminded),
+            _moment(r.last_reminder.at) if r.last_reminder else "",
+            r.last_reminder.label if r.last_reminder else "",
         ]  # fmt: skip
         if with_institution:
             line.append(safe(a.institution.name))
@@ -339,20 +358,23 @@ def progress_xlsx(rows: list[Row], *, with_institution: bool = False) -> bytes:
 # --- reminders ----------------------------------------------------------------------------
 
 CHANNELS = ("email", "sms")
+Sending = Reminder.Status
+LIVE = (Sending.QUEUED, Sending.SENDING, Sending.SENT)  # what keeps another one back
 
 
 @dataclass
 class Outcome:
-    sent: int = 0
+    queued: int = 0
     skipped: int = 0  # reached the minimum, course not open, exam over, or reminded lately
-    failed: int = 0  # no address for the chosen channels, or every channel failed
-    left: int = 0  # over MAX_PER_REQUEST: another click sends them
-    notes: list[str] = field(default_factory=list)
+    unreachable: int = 0  # no address for the chosen channels
 
     def message(self) -> str:
-        text = f"已发送学习提醒 {self.sent} 人，跳过 {self.skipped} 人，失败 {self.failed} 人。"
-        if self.left:
-            text += f"另有 {self.left} 人本次未发送，请再次点击发送。"
+        text = f"已提交学习提醒 {self.queued} 人，跳过 {self.skipped} 人"
+        if self.unreachable:
+            text += f"，{self.unreachable} 人没有所选方式的联系方式"
+        text += "。"
+        if self.queued:
+            text += "正在后台发送，结果见表中“最近提醒”一列。"
         return text
 
 
@@ -379,13 +401,20 @@ def chosen(applications, ids) -> list[Application]:
     return found
 
 
-def reminder_text(row: Row) -> str:
-    a = row.application
+def addresses(application: Application, channels) -> tuple[str, str]:
+    """(email, phone) for these channels, each empty when the candidate has none."""
+    email = (application.email or application.person.email) if "email" in channels else ""
+    phone = application.phone if "sms" in channels else ""
+    return email, phone
+
+
+def reminder_text(reminder: Reminder) -> str:
+    a = reminder.application
     sitting = a.sitting.main or a.sitting
     text = (
         f"{a.person.name}，您报考的{a.sitting.date:%Y年%m月%d日}考核（{a.subject}）课程已学 "
-        f"{row.hours_shown:g}/{row.required_hours} 课时，还差 {row.minutes_missing} 分钟，"
-        f"请于考前登录双碳岗位能力考核平台完成学习。"
+        f"{one_decimal(float(reminder.earned_hours)):g}/{a.subject.level.min_class_hours} 课时，"
+        f"还差 {reminder.minutes_missing} 分钟，请于考前登录双碳岗位能力考核平台完成学习。"
     )
     if sitting.class_hours_required:
         text += "未达到最低课时将不能参加考试。"
@@ -393,71 +422,112 @@ def reminder_text(row: Row) -> str:
 
 
 def remind(user, applications: list[Application], *, channels=CHANNELS, now=None) -> Outcome:
-    """Remind each of these applications' candidates who is behind, once per
-    REMIND_AGAIN_AFTER: the claim (a Reminder row) is committed before anything is sent, so
-    a second click meanwhile finds it and skips."""
+    """Queue a reminder for each of these applications' candidates who is behind and was
+    not reminded within REMIND_AGAIN_AFTER, and start the jobs that send them. Each claim
+    (a Reminder row) is committed before the next, so a second click meanwhile skips it."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     channels = [c for c in CHANNELS if c in channels]
     if not channels:
         raise Refused("请至少选择一种提醒方式（邮件或短信）。")
     outcome = Outcome()
+    claimed: list[int] = []
     for row in progress_table(applications):
         if not remindable(row, today):
             outcome.skipped += 1
             continue
-        if outcome.sent + outcome.failed >= MAX_PER_REQUEST:
-            outcome.left += 1
-            continue
-        a = row.application
-        email = (a.email or a.person.email) if "email" in channels else ""
-        phone = a.phone if "sms" in channels else ""
+        email, phone = addresses(row.application, channels)
         if not (email or phone):
-            outcome.failed += 1
+            outcome.unreachable += 1
             continue
         reminder = _claim(user, row, email, phone, now)
         if reminder is None:
             outcome.skipped += 1
             continue
-        text = reminder_text(row)
-        errors = notify.tell(
-            email=email, phone=phone, kind="study_reminder", text=text,
-            subject=f"学习提醒：还差 {row.minutes_missing} 分钟达到最低课时",
-            params={"name": a.person.name, "subject": str(a.subject),
-                    "earned": f"{row.hours_shown:g}", "required": str(row.required_hours),
-                    "minutes": str(row.minutes_missing), "date": f"{a.sitting.date:%m月%d日}"},
-        )  # fmt: skip
-        attempted = bool(email) + bool(phone)
-        with transaction.atomic():
-            reminder.failed = "；".join(errors)
-            reminder.delivered = len(errors) < attempted
-            reminder.save(update_fields=["failed", "delivered"])
-            record(user, "learning.reminder.sent", reminder,
-                   after={"application": a.pk, "channel": reminder.channel,
-                          "earned_hours": row.earned_hours,
-                          "minutes_missing": row.minutes_missing,
-                          "delivered": reminder.delivered, "failed": reminder.failed})  # fmt: skip
-        if reminder.delivered:
-            outcome.sent += 1
-        else:
-            outcome.failed += 1
+        claimed.append(reminder.pk)
+        outcome.queued += 1
+    for start in range(0, len(claimed), PER_JOB):
+        jobs.enqueue(tasks.send_reminders, claimed[start : start + PER_JOB])
     return outcome
 
 
 def _claim(user, row: Row, email: str, phone: str, now) -> Reminder | None:
-    """The new reminder row, or None when one went out within REMIND_AGAIN_AFTER (or is
-    going out now). The application row is locked meanwhile (SQLite: the write lock)."""
+    """The new queued reminder, or None when one is queued, going out or went out within
+    REMIND_AGAIN_AFTER. The application row is locked meanwhile (SQLite: the write lock)."""
     with transaction.atomic():
         Application.objects.select_for_update().filter(pk=row.application.pk).first()
         if Reminder.objects.filter(
-            application=row.application, delivered=True, sent_at__gt=now - REMIND_AGAIN_AFTER
+            application=row.application, status__in=LIVE, queued_at__gt=now - REMIND_AGAIN_AFTER
         ).exists():
             return None
-        return Reminder.objects.create(
+        reminder = Reminder.objects.create(
             application=row.application,
-            sent_at=now,
+            queued_at=now,
             by=user if getattr(user, "pk", None) else None,
             channel=",".join(c for c, on in (("email", email), ("sms", phone)) if on),
             earned_hours=Decimal(str(row.earned_hours)),
             minutes_missing=row.minutes_missing,
         )
+        record(user, "learning.reminder.queued", reminder,
+               after={"application": row.application.pk, "channel": reminder.channel})  # fmt: skip
+        return reminder
+
+
+def send(ids) -> int:
+    """Send these queued reminders; each is taken by one sender only (a job and the tick
+    may both try). Returns how many this call sent or failed."""
+    done = 0
+    for pk in ids:
+        taken = Reminder.objects.filter(pk=pk, status=Sending.QUEUED).update(
+            status=Sending.SENDING, sending_at=timezone.now()
+        )
+        if taken:
+            _deliver(
+                Reminder.objects.select_related(
+                    "by", "application__person", "application__institution",
+                    "application__subject__level", "application__sitting__main",
+                ).get(pk=pk)
+            )  # fmt: skip
+            done += 1
+    return done
+
+
+def _deliver(reminder: Reminder) -> None:
+    a = reminder.application
+    email, phone = addresses(a, reminder.channel.split(","))
+    if email or phone:
+        errors = notify.tell(
+            email=email, phone=phone, kind="study_reminder", text=reminder_text(reminder),
+            subject=f"学习提醒：还差 {reminder.minutes_missing} 分钟达到最低课时",
+            params={"name": a.person.name, "subject": str(a.subject),
+                    "earned": f"{one_decimal(float(reminder.earned_hours)):g}",
+                    "required": str(a.subject.level.min_class_hours),
+                    "minutes": str(reminder.minutes_missing), "date": f"{a.sitting.date:%m月%d日}"},
+        )  # fmt: skip
+        delivered = len(errors) < bool(email) + bool(phone)
+    else:  # the address was removed after the click
+        errors, delivered = ["考生已没有所选方式的联系方式"], False
+    with transaction.atomic():
+        reminder.status = Sending.SENT if delivered else Sending.FAILED
+        reminder.sent_at = timezone.now()
+        reminder.failed = "；".join(errors)
+        reminder.save(update_fields=["status", "sent_at", "failed"])
+        record(reminder.by, "learning.reminder.sent", reminder,
+               after={"application": a.pk, "channel": reminder.channel,
+                      "earned_hours": str(reminder.earned_hours),
+                      "minutes_missing": reminder.minutes_missing,
+                      "status": reminder.status, "failed": reminder.failed})  # fmt: skip
+
+
+def send_overdue(now=None) -> int:
+    """The tick's part: send what is still queued OVERDUE_AFTER after the click (its job
+    was lost with a stopped worker), and give up on sends stalled mid-way, saying so, since
+    whether they went out is unknown and staff may remind again."""
+    now = now or timezone.now()
+    stalled = Reminder.objects.filter(
+        status=Sending.SENDING, sending_at__lt=now - STALLED_AFTER
+    ).update(status=Sending.FAILED, sent_at=now, failed="发送中断，未能确认是否送达")
+    overdue = Reminder.objects.filter(
+        status=Sending.QUEUED, queued_at__lt=now - OVERDUE_AFTER
+    ).values_list("pk", flat=True)
+    return stalled + send(list(overdue.order_by("queued_at", "pk")[:2000]))

@@ -134,6 +134,6 @@ def remind(request):
     except service.Refused as refusal:
         messages.error(request, refusal.message)
         return redirect(back)
-    level = messages.WARNING if outcome.failed or outcome.left else messages.SUCCESS
+    level = messages.WARNING if outcome.unreachable else messages.SUCCESS
     messages.add_message(request, level, outcome.message())
     return redirect(back)

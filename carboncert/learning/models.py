@@ -166,14 +166,21 @@ class MockAttempt(models.Model):
 
 
 class Reminder(models.Model):
-    """A study reminder an institution (or an administrator) sent to a candidate behind on
-    class hours. The latest one keeps a double click or a second member of staff from
-    texting the same candidate again within hours."""
+    """A study reminder an institution (or an administrator) asked for, for a candidate
+    behind on class hours. The click only queues it; a job sends it (the periodic tick
+    picks up any a stopped worker left). The latest one keeps a double click or a second
+    member of staff from texting the same candidate again within hours."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
 
     application = models.ForeignKey(
         "registration.Application", on_delete=models.CASCADE, related_name="study_reminders"
     )
-    sent_at = models.DateTimeField(_("发送时间"))
+    queued_at = models.DateTimeField(_("提交时间"))
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("发送人"),
@@ -182,18 +189,25 @@ class Reminder(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("方式"), max_length=20)  # "email", "sms" or "email,sms"
+    # The figures when it was asked for: what the message says, however late it goes out.
     earned_hours = models.DecimalField(_("已学课时"), max_digits=6, decimal_places=2)
     minutes_missing = models.PositiveIntegerField(_("还差（分钟）"))
-    delivered = models.BooleanField(
-        _("已送达"), default=True, help_text=_("至少一种方式发送成功（或正在发送）")
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
+    # When sending began (status sending) and then ended (sent or failed).
+    sending_at = models.DateTimeField(_("开始发送"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     failed = models.TextField(_("发送失败"), blank=True)
 
     class Meta:
         verbose_name = _("学习提醒")
         verbose_name_plural = _("学习提醒")
-        ordering = ["-sent_at"]
-        indexes = [models.Index(fields=["application", "sent_at"])]
+        ordering = ["-queued_at"]
+        indexes = [
+            models.Index(fields=["application", "queued_at"]),
+            models.Index(fields=["status", "queued_at"]),
+        ]
 
     def __str__(self):
-        return f"{self.application_id} · {self.sent_at:%Y-%m-%d %H:%M} · {self.channel}"
+        return f"{self.application_id} · {self.queued_at:%Y-%m-%d %H:%M} · {self.channel}"

@@ -7,7 +7,9 @@ from urllib.parse import unquote
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from carboncert import notify, testing
@@ -191,6 +193,10 @@ def test_the_export_lists_hours_and_mock_scores_for_each_candidate(client, study
     wang = other_person(402, "王五")
     apply(wang, s["subject"], s["sitting"])
     elsewhere(studying)  # not theirs: not in their export
+    Reminder.objects.create(
+        application=s["application"], queued_at=start, sent_at=start, channel="sms",
+        earned_hours=1, minutes_missing=1575, status="failed", failed="网关忙",
+    )  # fmt: skip
     client.force_login(staff)
     response = client.get(EXPORT)
     assert response.status_code == 200
@@ -211,6 +217,8 @@ def test_the_export_lists_hours_and_mock_scores_for_each_candidate(client, study
     wang_line = by_name["王五"]
     assert wang_line["已学课时"] == 0 and wang_line["模拟考试次数"] == 0
     assert wang_line["模拟最高分"] is None and wang_line["模拟最近得分"] is None
+    assert (zhang["最近提醒"], zhang["提醒状态"]) == ("2026-11-20 17:00", "发送失败")
+    assert (wang_line["最近提醒"], wang_line["提醒状态"]) == (None, None)
     page = client.get(PAGE).content.decode()
     assert "72.5" in page and "1.0 / 36" in page
 
@@ -227,45 +235,106 @@ def test_hours_are_shown_rounded_down(studying):
 # --- reminders ----------------------------------------------------------------------------
 
 
-def remind(client, studying, **extra):
-    data = {"sitting": studying["sitting"].pk, "channel": ["sms", "email"], **extra}
-    return client.post(REMIND, data, follow=True)
+@pytest.fixture
+def jobs_run(django_capture_on_commit_callbacks):
+    """Runs the jobs a request queues (inline here) when its transaction commits."""
+
+    def run(call):
+        with django_capture_on_commit_callbacks(execute=True):
+            return call()
+
+    return run
+
+
+@pytest.fixture
+def remind(client, studying, jobs_run):
+    def post(**extra):
+        data = {"sitting": studying["sitting"].pk, "channel": ["sms", "email"], **extra}
+        return jobs_run(lambda: client.post(REMIND, data, follow=True))
+
+    return post
 
 
 def flash(response):
     return [str(m) for m in response.context["messages"]]
 
 
-def test_a_reminder_goes_out_once_and_a_second_click_skips_it(client, studying, staff, sent):
+QUEUED_ONE = "已提交学习提醒 1 人，跳过 0 人。正在后台发送，结果见表中“最近提醒”一列。"
+
+
+def test_a_reminder_goes_out_once_and_a_second_click_skips_it(
+    client, studying, staff, sent, remind
+):
     s = studying
     Application.objects.filter(pk=s["application"].pk).update(email="zhang@example.com")
     study(s["person"], s["video"], 0.5)
     study(s["person"], s["reading"], 1.0)
     client.force_login(staff)
-    response = remind(client, s, target="all")
+    response = remind(target="all")
     assert response.redirect_chain[-1][0].startswith(PAGE)
-    assert flash(response) == ["已发送学习提醒 1 人，跳过 0 人，失败 0 人。"]
+    assert flash(response) == [QUEUED_ONE]
     assert [m.kind for m in sent] == ["study_reminder"] and sent[0].phone == "13800000000"
     assert "已学 1/36 课时，还差 1575 分钟" in sent[0].text
     assert sent[0].params["minutes"] == "1575" and sent[0].params["required"] == "36"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["zhang@example.com"]
     assert "请于考前" in mail.outbox[0].body
     reminder = Reminder.objects.get()
-    assert reminder.by == staff and reminder.channel == "email,sms" and reminder.delivered
-    assert AuditEvent.objects.filter(action="learning.reminder.sent",
-                                     object_id=str(reminder.pk)).exists()  # fmt: skip
+    assert reminder.by == staff and reminder.channel == "email,sms"
+    assert reminder.status == Reminder.Status.SENT and reminder.sent_at is not None
+    for action in ("learning.reminder.queued", "learning.reminder.sent"):
+        assert AuditEvent.objects.filter(action=action, object_id=str(reminder.pk)).exists()
     # A double click, or the same candidate ticked again: nothing more goes out.
-    response = remind(client, s, target="selected", application=[s["application"].pk])
-    assert flash(response) == ["已发送学习提醒 0 人，跳过 1 人，失败 0 人。"]
+    response = remind(target="selected", application=[s["application"].pk])
+    assert flash(response) == ["已提交学习提醒 0 人，跳过 1 人。"]
     assert len(sent) == 1 and len(mail.outbox) == 1 and Reminder.objects.count() == 1
-    assert client.get(PAGE).context["rows"][0][0].last_reminded == reminder.sent_at
+    page = client.get(PAGE)
+    last = page.context["rows"][0][0].last_reminder
+    assert (last.at, last.label) == (reminder.sent_at, "已发送")
+    assert "已发送" in page.content.decode()
     # Half a day later it may go again.
     s["time"].shift(datetime.timedelta(hours=13))
-    remind(client, s, target="all", channel=["sms"])
+    remind(target="all", channel=["sms"])
     assert len(sent) == 2 and len(mail.outbox) == 1 and Reminder.objects.count() == 2
 
 
-def test_only_those_behind_with_an_exam_ahead_are_reminded(client, studying, staff, sent):
+def test_the_click_only_queues_and_a_queued_reminder_keeps_a_second_back(
+    client, studying, staff, sent
+):
+    """The job runs after the click's commit; until it has, a second click finds the
+    queued reminder and queues no other."""
+    client.force_login(staff)
+    data = {"sitting": studying["sitting"].pk, "channel": ["sms"], "target": "all"}
+    client.post(REMIND, data)  # on_commit never fires inside the test's transaction
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.QUEUED and sent == []
+    assert rows_of(client.get(PAGE))["张三"].last_reminder.label == "待发送"
+    response = client.post(REMIND, data, follow=True)
+    assert flash(response) == ["已提交学习提醒 0 人，跳过 1 人。"]
+    assert Reminder.objects.count() == 1 and sent == []
+
+
+def test_one_click_reminds_any_number_of_candidates_in_jobs_of_a_hundred(
+    client, studying, staff, sent, remind, monkeypatch
+):
+    s = studying
+    for n in range(4):
+        apply(other_person(500 + n, f"王{n}"), s["subject"], s["sitting"])
+    jobs = []
+    real = institution.jobs.enqueue
+    monkeypatch.setattr(institution, "PER_JOB", 2)
+    monkeypatch.setattr(
+        institution.jobs, "enqueue", lambda task, ids: (jobs.append(ids), real(task, ids))
+    )
+    client.force_login(staff)
+    response = remind(target="all", channel=["sms"])
+    assert flash(response)[0].startswith("已提交学习提醒 5 人，跳过 0 人。")
+    assert [len(ids) for ids in jobs] == [2, 2, 1]
+    assert len(sent) == 5 and set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_only_those_behind_with_an_exam_ahead_are_reminded(
+    client, studying, staff, sent, remind
+):
     s = studying
     big = lesson("综合课", "reading", [s["video"].knowledge_points.first()], "36.0")
     done = other_person(400, "赵六")
@@ -275,59 +344,104 @@ def test_only_those_behind_with_an_exam_ahead_are_reminded(client, studying, sta
         other_person(401, "孙七"), s["subject"], s["sitting"], status=Application.Status.SUBMITTED
     )
     client.force_login(staff)
-    response = remind(client, s, target="all")
-    assert flash(response) == ["已发送学习提醒 1 人，跳过 2 人，失败 0 人。"]
+    response = remind(target="all")
+    assert flash(response) == [QUEUED_ONE.replace("跳过 0 人", "跳过 2 人")]
     assert [m.params["name"] for m in sent] == ["张三"]
 
 
-def test_a_forged_selection_sends_nothing_and_says_so(client, studying, staff, sent):
+def test_a_candidate_without_the_chosen_address_is_counted_not_queued(
+    client, studying, staff, sent, remind
+):
+    client.force_login(staff)
+    response = remind(target="all", channel=["email"])  # 张三 has a phone, no email
+    assert flash(response) == ["已提交学习提醒 0 人，跳过 0 人，1 人没有所选方式的联系方式。"]
+    assert not Reminder.objects.exists() and mail.outbox == []
+
+
+def test_a_forged_selection_sends_nothing_and_says_so(client, studying, staff, sent, remind):
     s = studying
     stranger = elsewhere(studying)
     client.force_login(staff)
-    response = remind(client, s, target="selected",
-                      application=[s["application"].pk, stranger.pk])  # fmt: skip
+    response = remind(target="selected", application=[s["application"].pk, stranger.pk])
     assert flash(response) == ["所选考生中有 1 人不是本机构的考生，未发送任何提醒。"]
-    response = remind(client, s, target="selected", application=["999999"])
+    response = remind(target="selected", application=["999999"])
     assert "不是本机构的考生" in flash(response)[0]
-    response = remind(client, s, target="selected", application=["x"])
+    response = remind(target="selected", application=["x"])
     assert flash(response) == ["提交的考生编号无效，未发送任何提醒。"]
-    response = remind(client, s, target="selected")
+    response = remind(target="selected")
     assert flash(response) == ["请先勾选要提醒的考生。"]
     assert sent == [] and mail.outbox == [] and not Reminder.objects.exists()
     assert client.get(REMIND).status_code == 405
 
 
-def test_no_channel_chosen_sends_nothing(client, studying, staff, sent):
+def test_no_channel_chosen_sends_nothing(client, studying, staff, sent, remind):
     client.force_login(staff)
-    response = remind(client, studying, target="all", channel=[])
+    response = remind(target="all", channel=[])
     assert flash(response) == ["请至少选择一种提醒方式（邮件或短信）。"]
     assert sent == [] and not Reminder.objects.exists()
 
 
-def test_a_failed_gateway_is_counted_and_may_be_retried(client, studying, staff, monkeypatch):
+def test_a_failed_gateway_shows_on_the_page_and_may_be_retried(
+    client, studying, staff, monkeypatch, remind
+):
     class Down:
         def send(self, message):
             raise notify.SmsError("isv.BUSINESS_LIMIT_CONTROL")
 
     monkeypatch.setattr(notify, "gateway", lambda: Down())
     client.force_login(staff)
-    response = remind(client, studying, target="all", channel=["sms"])
-    assert flash(response) == ["已发送学习提醒 0 人，跳过 0 人，失败 1 人。"]
+    response = remind(target="all", channel=["sms"])
+    assert flash(response) == [QUEUED_ONE]
     reminder = Reminder.objects.get()
-    assert not reminder.delivered and "BUSINESS_LIMIT_CONTROL" in reminder.failed
+    assert reminder.status == Reminder.Status.FAILED
+    assert "BUSINESS_LIMIT_CONTROL" in reminder.failed
+    page = client.get(PAGE).content.decode()
+    assert "发送失败" in page and "BUSINESS_LIMIT_CONTROL" in page
     monkeypatch.undo()
     notify.LogGateway.sent.clear()
-    response = remind(client, studying, target="all", channel=["sms"])
-    assert flash(response) == ["已发送学习提醒 1 人，跳过 0 人，失败 0 人。"]
+    response = remind(target="all", channel=["sms"])
+    assert flash(response) == [QUEUED_ONE]
+    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == 1
     notify.LogGateway.sent.clear()
 
 
-def test_an_administrator_may_remind_any_institutions_candidates(client, studying, sent):
+def test_an_administrator_may_remind_any_institutions_candidates(
+    client, studying, sent, remind
+):
     stranger = elsewhere(studying)
     client.force_login(testing.administrator())
-    response = remind(client, studying, target="selected", application=[stranger.pk])
-    assert flash(response) == ["已发送学习提醒 1 人，跳过 0 人，失败 0 人。"]
+    response = remind(target="selected", application=[stranger.pk])
+    assert flash(response) == [QUEUED_ONE]
     assert "蓝天职业学校" in sent[0].text
+
+
+def test_the_tick_sends_what_a_stopped_worker_left_and_each_goes_once(studying, sent):
+    s = studying
+    row = institution.progress_table([s["application"]])[0]
+    start = timezone.now()
+    reminder = institution._claim(None, row, "", "13800000000", start)
+    assert institution.send_overdue(start + datetime.timedelta(minutes=1)) == 0  # job's turn
+    assert institution.send_overdue(start + datetime.timedelta(minutes=3)) == 1
+    assert institution.send([reminder.pk]) == 0  # the job, late: already sent
+    assert len(sent) == 1
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.SENT
+    call_command("tick", stdout=io.StringIO())  # the tick runs it, with nothing left to do
+    assert len(sent) == 1
+
+
+def test_a_send_stalled_mid_way_is_given_up_and_may_be_asked_again(studying, sent):
+    s = studying
+    row = institution.progress_table([s["application"]])[0]
+    start = timezone.now()
+    reminder = institution._claim(None, row, "", "13800000000", start)
+    Reminder.objects.filter(pk=reminder.pk).update(status="sending", sending_at=start)
+    later = start + datetime.timedelta(minutes=16)
+    assert institution.send_overdue(later) == 1
+    reminder.refresh_from_db()
+    assert reminder.status == Reminder.Status.FAILED and "未能确认" in reminder.failed
+    assert sent == []
+    assert institution._claim(None, row, "", "13800000000", later) is not None
 
 
 # --- cost ---------------------------------------------------------------------------------

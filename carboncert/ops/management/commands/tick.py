@@ -4,6 +4,7 @@ from django.utils import timezone
 from carboncert.certificates.services import issue_due
 from carboncert.exams.services import sweep
 from carboncert.grading.services import notify_released, score_unscored, settle_all
+from carboncert.learning.institution import send_overdue
 from carboncert.proctoring.services import purge_expired
 from carboncert.sittings.services import generate_sittings, refresh_all_timelines
 
@@ -14,8 +15,8 @@ class Command(BaseCommand):
         "next year's sittings exist and every timeline matches the current calendar; hand in "
         "attempts whose time is over, score any handed-in attempt not scored yet, compute "
         "results (and 缺考), tell candidates and institutions of released results, and delete "
-        "camera pictures and face descriptors past their retention date, and issue the "
-        "certificates whose day has come."
+        "camera pictures and face descriptors past their retention date, issue the "
+        "certificates whose day has come, and send study reminders a stopped worker left."
     )
 
     def handle(self, *args, **options):
@@ -28,10 +29,11 @@ class Command(BaseCommand):
         notified = notify_released()
         purged = purge_expired()
         certified = issue_due()
+        reminded = send_overdue()
         self.stdout.write(
             f"tick: {created} sittings created, {changed} timelines updated, "
             f"{handed_in} attempts handed in at their end, {scored} attempts scored, "
             f"{settled} results computed, {notified} released results notified, "
             f"{purged} pictures deleted after their retention date, "
-            f"{certified} certificates issued"
+            f"{certified} certificates issued, {reminded} overdue study reminders handled"
         )
