@@ -556,7 +556,9 @@ def test_seeking_to_the_end_does_not_count_the_part_skipped(played):
     with played.scenario(SEEK) as f:
         assert f.ended
         assert f.credited == pytest.approx(f.before + 5, abs=1)
-        assert f.credited == pytest.approx(15, abs=2)
+        # About 10 s before the seek (more when the other scenarios keep the timeline
+        # busy), never the 135 s skipped.
+        assert 9 <= f.before < 20 and f.credited < 25
         # What was played before the seek, and after it. A report during the first stretch
         # splits it, and can leave a hundredth of a second out (study.js reads the
         # playhead twice): a gap that small is not a part skipped.
