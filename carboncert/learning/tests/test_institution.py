@@ -332,9 +332,7 @@ def test_one_click_reminds_any_number_of_candidates_in_jobs_of_a_hundred(
     assert len(sent) == 5 and set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
 
 
-def test_only_those_behind_with_an_exam_ahead_are_reminded(
-    client, studying, staff, sent, remind
-):
+def test_only_those_behind_with_an_exam_ahead_are_reminded(client, studying, staff, sent, remind):
     s = studying
     big = lesson("综合课", "reading", [s["video"].knowledge_points.first()], "36.0")
     done = other_person(400, "赵六")
@@ -405,9 +403,7 @@ def test_a_failed_gateway_shows_on_the_page_and_may_be_retried(
     notify.LogGateway.sent.clear()
 
 
-def test_an_administrator_may_remind_any_institutions_candidates(
-    client, studying, sent, remind
-):
+def test_an_administrator_may_remind_any_institutions_candidates(client, studying, sent, remind):
     stranger = elsewhere(studying)
     client.force_login(testing.administrator())
     response = remind(target="selected", application=[stranger.pk])
