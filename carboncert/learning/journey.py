@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from carboncert.registration.models import Application
@@ -37,7 +37,7 @@ class Journey:
 
 
 def _day(d: datetime.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else _("待定")
+    return formats.date_format(d) if d else _("待定")  # 2027年3月20日, March 20, 2027
 
 
 def sprint_opens_on(sitting) -> datetime.date:

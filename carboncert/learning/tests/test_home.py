@@ -59,3 +59,14 @@ def test_the_candidate_navigation_leads_to_my_learning(client, studying):
     client.force_login(studying["user"])
     page = client.get(reverse("accounts:home")).content.decode()
     assert reverse("learning:home") in page
+
+
+def test_in_english_the_journey_and_course_speak_english(client, studying, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(studying["user"])
+    page = client.get(reverse("learning:home")).content.decode()
+    assert 'lang="en"' in page and "My learning" in page
+    assert "Dec. 19, 2026" in page and "2026年12月19日" not in page
+    assert "我的学习" not in page and "下一步" not in page and "还差" not in page
+    course = client.get(reverse("learning:course", args=["CE-1"])).content.decode()
+    assert "minutes" in course and "还差" not in course and "标准课时" not in course
