@@ -10,7 +10,9 @@ import shutil
 import subprocess
 from functools import cache
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 from PIL import ImageFile
 
 
@@ -40,7 +42,10 @@ def render_pdf(template: str, context: dict, *, base_url: str | None = None) -> 
     # WeasyPrint's import makes Pillow accept truncated images for the whole process;
     # uploads must keep refusing them, and our PDFs only embed images we re-encoded.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
-    html = render_to_string(template, context)
+    # Tickets, review forms and certificates are official documents in Chinese, whatever
+    # the language of the page that asked for them (dates, weekdays, labels).
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, context)
     return HTML(string=html, base_url=base_url).write_pdf()
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -66,6 +67,10 @@ def test_after_payment_the_ticket_shows_the_sittings_times(client, world):
     ):
         assert expected in text, expected
     assert testing.ZHANG_SAN_ID not in text  # masked on the ticket
+    # An official document in Chinese, even for staff whose pages are in English.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = text_of(client.get(reverse("registration:ticket", args=[application.pk])).content)
+    assert "2026年12月19日（星期六）" in text and "Saturday" not in text
 
 
 def test_an_institution_downloads_all_its_tickets(client, world):
