@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,8 @@ from carboncert.web import XLSX, attachment, role_required
 
 from . import institution as service
 from .services import minutes_per_class_hour
+
+PER_PAGE = 100
 
 SORT_LABELS = [
     ("behind", _("未达标在前")),
@@ -49,6 +52,12 @@ class Filter:
                   "subject": self.subject.code if self.subject else "",
                   "institution": self.institution.pk if self.institution else ""}  # fmt: skip
         return urlencode({k: v for k, v in params.items() if v})
+
+    @property
+    def sorted_query(self) -> str:
+        """The filter's query with its order: what the pager's links and the export keep."""
+        extra = "" if self.sort == "behind" else urlencode({"sort": self.sort})
+        return "&".join(q for q in (self.query, extra) if q)
 
     def listed(self):
         return service.listed(self.applications, self.sitting, self.subject)
@@ -86,12 +95,15 @@ def progress(request):
     chosen = _filter(request, request.GET)
     rows = service.sorted_rows(service.progress_table(chosen.listed()), chosen.sort)
     today = timezone.localdate()
+    # Every row is counted (totals, the order, "remind all"); a page of them is shown.
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "learning/institution_progress.html",
         {
             "filter": chosen,
-            "rows": [(r, service.remindable(r, today)) for r in rows],
+            "page": page,
+            "rows": [(r, service.remindable(r, today)) for r in page],
             "totals": service.totals(rows),
             "remindable": sum(service.remindable(r, today) for r in rows),
             "today": today,

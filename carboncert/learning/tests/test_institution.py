@@ -17,7 +17,7 @@ from carboncert.accounts import roles
 from carboncert.audit.models import AuditEvent
 from carboncert.bank.models import Paper
 from carboncert.catalog.models import KnowledgePoint, Subject
-from carboncert.learning import institution, services
+from carboncert.learning import institution, institution_views, services
 from carboncert.learning.models import MockAttempt, Progress, Reminder
 from carboncert.registration.models import Application
 
@@ -136,6 +136,27 @@ def test_filters_by_subject_and_orders_the_most_behind_first(client, studying, s
     response = client.get(PAGE, {"sort": "name"})
     assert [r.person.name for r, _ in response.context["rows"]] == sorted(names)
     assert "达标" in response.content.decode() and "未达标" in response.content.decode()
+
+
+def test_a_hundred_rows_a_page_in_order_with_totals_over_all(client, studying, staff, monkeypatch):
+    s = studying
+    for n in range(4):
+        apply(other_person(600 + n, f"钱{n}"), s["subject"], s["sitting"])
+    monkeypatch.setattr(institution_views, "PER_PAGE", 2)
+    client.force_login(staff)
+    first = client.get(PAGE, {"sort": "name"})
+    assert len(first.context["rows"]) == 2 and first.context["totals"].candidates == 5
+    assert first.context["remindable"] == 5  # "remind all" means all five, not this page
+    html = first.content.decode()
+    assert "第 1 / 3 页（第 1–2 名，共 5 名）" in html and "sort=name&amp;page=2" in html
+    names = []
+    for number in (1, 2, 3):
+        page = client.get(PAGE, {"sort": "name", "page": number})
+        names += [r.person.name for r, _ in page.context["rows"]]
+    assert len(names) == 5 and names == sorted(names)
+    assert [r.person.name for r, _ in first.context["rows"]] == names[:2]
+    assert client.get(PAGE, {"page": "99"}).context["page"].number == 3  # the last
+    assert client.get(PAGE, {"page": "x"}).context["page"].number == 1
 
 
 def test_an_unknown_sitting_is_not_found(client, studying, staff):
