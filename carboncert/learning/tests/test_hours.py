@@ -69,7 +69,10 @@ def test_active_time_is_within_real_time():
 @pytest.mark.parametrize(
     ("kind", "covered", "active", "fraction"),
     [("video", 300, 0, 0.5), ("video", 900, 0, 1.0), ("reading", 0, 1350, 0.5),
-     ("document", 0, 9999, 1.0)],
+     ("document", 0, 9999, 1.0),
+     # A report's fraction of a second lost to a busy moment does not leave it unfinished,
+     # but more than a second missing is not the whole video.
+     ("video", 599.0, 0, 1.0), ("video", 598.9, 0, 598.9 / 600), ("video", 0, 0, 0.0)],
 )  # fmt: skip
 def test_lesson_fraction(kind, covered, active, fraction):
     got = hours.lesson_fraction(

@@ -26,10 +26,15 @@ function showProgress(reply) {
 }
 
 // `visible`: whether what the report covers was studied on a visible page; by default,
-// whether the page is visible now.
+// whether the page is visible now. Resolves to true (credited), false (refused: logged
+// out) or null (not delivered: the network or the server failed). What was not delivered
+// is not lost: the caller sends it again with the next report, which then also covers
+// this one's time (the server credits a report up to a minute of it).
+const OFFLINE = '网络异常，学习记录将在恢复后补传';
 async function send(body, { keepalive = false, visible = document.visibilityState === 'visible' } = {}) {
   const now = performance.now();
-  const payload = { ...body, elapsed: (now - lastReport) / 1000, visible };
+  const since = lastReport;
+  const payload = { ...body, elapsed: (now - since) / 1000, visible };
   lastReport = now;
   try {
     const res = await fetch(REPORT_URL, {
@@ -44,11 +49,13 @@ async function send(body, { keepalive = false, visible = document.visibilityStat
       return false;
     }
     if (!res.ok) throw new Error(String(res.status));
+    if (state.textContent === OFFLINE) state.textContent = '';
     showProgress(await res.json());
     return true;
   } catch {
-    state.textContent = '网络异常，本段学习记录未能上传（恢复后继续计时）';
-    return false;
+    if (lastReport === now) lastReport = since; // the next report covers this one's time
+    state.textContent = OFFLINE;
+    return null;
   }
 }
 
@@ -80,7 +87,10 @@ function studyVideo(video) {
     }
     const segments = done.splice(0);
     if (!segments.length && video.paused) return;
-    send({ segments, rate: video.playbackRate, position: video.currentTime }, { keepalive, visible });
+    send({ segments, rate: video.playbackRate, position: video.currentTime }, { keepalive, visible })
+      .then((sent) => {
+        if (sent === null) done.unshift(...segments); // with the next report
+      });
   };
 
   // A report covers the real time since playing began, not the pause before it: the
@@ -185,8 +195,11 @@ function studyPage() {
   const report = ({ keepalive = false } = {}) => {
     const seconds = active / 1000;
     active = 0;
-    if (seconds > 0) send({ active: seconds }, { keepalive, visible: true });
-    else lastReport = performance.now();
+    if (seconds > 0) {
+      send({ active: seconds }, { keepalive, visible: true }).then((sent) => {
+        if (sent === null) active += seconds * 1000; // with the next report
+      });
+    } else lastReport = performance.now();
   };
   setInterval(report, REPORT_MS);
   document.addEventListener('visibilitychange', () => {
