@@ -8,19 +8,25 @@ among the lessons on the same first point of a module, through `Lesson.order`.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import secrets
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 import nh3
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from carboncert.audit.services import record
 from carboncert.catalog.models import ModulePoint, Subject
 
-from .models import Lesson
+from .models import Lesson, LessonImage
 from .services import Refused, minutes_per_class_hour
 
 # --- reading bodies -------------------------------------------------------------------
@@ -46,8 +52,20 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if tag == "img" and name == "src":
         if lowered.startswith(("http://", "https://")) or _DATA_IMAGE.match(address):
             return address
-        return None  # relative, javascript:, data:text/html, data:image/svg+xml …
+        if _own_image().fullmatch(address):
+            return address  # uploaded from the editor
+        return None  # other relative ones, javascript:, data:text/html, data:image/svg+xml …
     return value
+
+
+@cache
+def _own_image() -> re.Pattern:
+    """The address of a LessonImage: /learning/images/<token>.<png|jpg|webp>."""
+    sample = reverse("learning:image", args=[uuid.UUID(int=0), "png"])
+    prefix = sample[: sample.index(str(uuid.UUID(int=0)))]
+    return re.compile(
+        re.escape(prefix) + r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\.(png|jpg|webp)"
+    )
 
 
 def clean_body(html: str) -> str:
@@ -71,6 +89,57 @@ def body_is_empty(html: str) -> bool:
         return False
     text = nh3.clean(html or "", tags=set()).replace("&nbsp;", " ")
     return not text.strip()
+
+
+# --- pictures in a reading body -------------------------------------------------------
+
+IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/png"}
+IMAGE_LONG_SIDE = 2000  # pixels: plenty for a page, and light on a phone
+IMAGE_MAX_PIXELS = 40_000_000  # what is decoded at all (a "bomb" is refused unopened)
+
+
+def store_image(user, data: bytes) -> LessonImage:
+    """A picture for a lesson body, or Refused. It is decoded and stored anew — PNG, JPEG
+    or WebP as it came (a GIF as a PNG of its first frame), at most IMAGE_LONG_SIDE pixels
+    a side — so that nothing but its pixels is kept: no metadata (a phone's GPS), no
+    script hidden in a polyglot file."""
+    limit = settings.LESSON_IMAGE_MAX_MB * 1024 * 1024
+    if not data:
+        raise Refused("image_missing", "没有收到图片文件。")
+    if len(data) > limit:
+        raise Refused("image_size", f"图片超过 {settings.LESSON_IMAGE_MAX_MB} MB，请压缩后再上传。")
+    try:
+        with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as image:
+            if image.width * image.height > IMAGE_MAX_PIXELS:
+                raise Refused("image_pixels", "图片尺寸过大（超过 4000 万像素），请缩小后再上传。")
+            kind = IMAGE_FORMATS[image.format]
+            image.seek(0)
+            picture = ImageOps.exif_transpose(image)
+            picture.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise Refused(
+            "not_image", "不是可用的图片文件，请上传 PNG、JPEG、WebP 或 GIF 图片。"
+        ) from None
+    picture.thumbnail((IMAGE_LONG_SIDE, IMAGE_LONG_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if kind == "image/jpeg":
+        picture.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+    elif kind == "image/webp":
+        picture.save(out, "WEBP", quality=88)
+    else:
+        if picture.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            picture = picture.convert("RGBA")
+        picture.save(out, "PNG", optimize=True)
+    stored = LessonImage(
+        content_type=kind, width=picture.width, height=picture.height,
+        uploaded_by=user if getattr(user, "pk", None) else None,
+    )  # fmt: skip
+    with transaction.atomic():
+        stored.file.save(f"{stored.token}.{stored.extension}", ContentFile(out.getvalue()))
+        record(user, "learning.image.uploaded", stored,
+               after={"address": stored.address, "bytes": len(out.getvalue()),
+                      "width": stored.width, "height": stored.height})  # fmt: skip
+    return stored
 
 
 # --- what a lesson must have ----------------------------------------------------------

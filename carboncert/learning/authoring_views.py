@@ -1,8 +1,9 @@
 """课程管理: the pages where teachers (师资) and administrators write, publish and order
 lessons. The candidate pages refuse unpublished lessons; these preview them."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -186,3 +187,38 @@ def lesson_preview_file(request, pk):
     if not lesson.file:
         raise Http404
     return ranged_file(request, lesson.file, lesson.content_type or "application/octet-stream")
+
+
+# What the editor (Jodit's uploader) expects back: the address to insert, or the messages.
+def _editor_reply(address: str = "", message: str = "", status: int = 200):
+    data = {"files": [address], "isImages": [True], "baseurl": ""} if address else {}
+    return JsonResponse(
+        {"success": bool(address), "data": {**data, "messages": [message] if message else []}},
+        status=status,
+    )
+
+
+@require_POST
+def image_upload(request):
+    """A picture dropped, pasted or chosen in the lesson editor: stored, and its address
+    returned for the body. JSON either way, so the editor can say what went wrong."""
+    user = request.user
+    if not (
+        user.is_authenticated
+        and (user.has_role(roles.TEACHER) or user.has_role(roles.ADMINISTRATOR))
+    ):
+        return _editor_reply(message="没有上传课程图片的权限，请重新登录。", status=403)
+    if getattr(request, "upload_refused", False):
+        return _editor_reply(message="上传的文件过大。", status=413)
+    chosen = request.FILES.get("image")
+    if chosen is None:
+        return _editor_reply(message="没有收到图片文件。", status=400)
+    if chosen.size > settings.LESSON_IMAGE_MAX_MB * 1024 * 1024:  # not read at all
+        return _editor_reply(
+            message=f"图片超过 {settings.LESSON_IMAGE_MAX_MB} MB，请压缩后再上传。", status=413
+        )
+    try:
+        image = authoring.store_image(user, chosen.read())
+    except services.Refused as refusal:
+        return _editor_reply(message=refusal.message, status=400)
+    return _editor_reply(address=image.address)

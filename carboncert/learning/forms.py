@@ -49,8 +49,8 @@ class LessonForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
         help_text=_(
-            "HTML：可用段落、标题（h2–h4）、加粗、列表、表格、图片（http/https 地址或 data:image）、"
-            "链接、引用、代码、上下标；其他标签、脚本和样式保存时会被删除。"
+            "可用段落、标题、加粗、列表、表格、图片（上传、粘贴或拖入编辑器）、链接、引用、代码、上下标；"
+            "从 Word 或网页粘贴时保留结构、去掉样式。其他标签、脚本和样式保存时会被删除。"
         ),
     )
     file = forms.FileField(

@@ -1,5 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -211,3 +215,44 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.application_id} · {self.queued_at:%Y-%m-%d %H:%M} · {self.channel}"
+
+
+def _image_path(image, filename):
+    return f"lessons/images/{image.uploaded_at:%Y/%m}/{image.token}.{image.extension}"
+
+
+class LessonImage(models.Model):
+    """A picture in a reading lesson's body, uploaded from the editor and stored re-encoded
+    (no metadata, nothing but pixels). The body refers to it by its token's address,
+    `/learning/images/<token>.<ext>`, the only relative image address a body may hold."""
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(_("文件"), upload_to=_image_path)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("课程图片")
+        verbose_name_plural = _("课程图片")
+
+    EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+
+    def __str__(self):
+        return self.address
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS[self.content_type]
+
+    @property
+    def address(self) -> str:
+        return reverse("learning:image", args=[self.token, self.extension])

@@ -16,11 +16,13 @@ urlpatterns = [
     path("course/<str:code>/mocks/<int:pk>/result/", mock_views.mock_result, name="mock_result"),
     path("lesson/<int:pk>/file", views.lesson_file, name="lesson_file"),
     path("lesson/<int:pk>/report", views.report, name="report"),
+    path("images/<uuid:token>.<str:extension>", views.lesson_image, name="image"),
     path("institution/", institution_views.progress, name="institution"),
     path("institution/export", institution_views.export, name="institution_export"),
     path("institution/remind", institution_views.remind, name="institution_remind"),
     path("manage/", authoring_views.manage, name="manage"),
     path("manage/lesson/new/", authoring_views.lesson_new, name="lesson_new"),
+    path("manage/images", authoring_views.image_upload, name="image_upload"),
     path("manage/lesson/<int:pk>/", authoring_views.lesson_edit, name="lesson_edit"),
     path("manage/lesson/<int:pk>/preview/", authoring_views.lesson_preview, name="lesson_preview"),
     path(

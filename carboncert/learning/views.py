@@ -2,7 +2,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -12,6 +12,7 @@ from carboncert.catalog.models import KnowledgePoint
 from carboncert.web import ranged_file
 
 from . import practice, services
+from .models import LessonImage
 
 
 def person_of(request):
@@ -216,3 +217,16 @@ def practice_answer(request, code, question):
         {"q": feedback.shown, "feedback": feedback, "subject": application.subject,
          "standalone": not request.htmx},
     )  # fmt: skip
+
+
+@login_required
+def lesson_image(request, token, extension):
+    """A picture of a lesson body. Its address is a random token, found only in a body, so
+    any signed-in user may fetch it (a preview, a course); it never changes."""
+    image = get_object_or_404(LessonImage, token=token)
+    if extension != image.extension:
+        raise Http404
+    response = ranged_file(request, image.file, image.content_type)
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
