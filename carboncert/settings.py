@@ -228,7 +228,8 @@ PROCTORING_RETENTION_DAYS = envint("PROCTORING_RETENTION_DAYS", 60)
 LEARNING_CLASS_HOUR_MINUTES = int(os.environ.get("LEARNING_CLASS_HOUR_MINUTES", "45"))
 # Largest lesson file a teacher may upload (videos), in megabytes.
 LESSON_MAX_UPLOAD_MB = int(os.environ.get("LESSON_MAX_UPLOAD_MB", "500"))
-LESSON_IMAGE_MAX_MB = int(os.environ.get("LESSON_IMAGE_MAX_MB", "10"))  # a picture in a reading lesson
+# Largest picture in a reading lesson, in megabytes.
+LESSON_IMAGE_MAX_MB = int(os.environ.get("LESSON_IMAGE_MAX_MB", "10"))
 
 CERTIFICATE_ISSUER = os.environ.get("CERTIFICATE_ISSUER", "工业和信息化部工业文化发展中心")
 CERTIFICATE_ISSUER_EN = os.environ.get(
