@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from carboncert.bank import papers
+from carboncert.exams.api import Problem, ms, problem
 
 from . import mock as mocks
 from .models import MockAttempt
@@ -32,17 +33,8 @@ class MockToken(HttpBearer):
 router = Router(auth=MockToken(), tags=["mock"])
 
 
-def ms(moment) -> int | None:
-    return int(moment.timestamp() * 1000) if moment else None
-
-
-class Problem(Schema):
-    code: str
-    message: str
-
-
 def refused(error: mocks.Refused):
-    return Status(409, {"code": error.code, "message": error.message})
+    return Status(409, problem(error))
 
 
 def status_of(mock: MockAttempt) -> str:
