@@ -7,6 +7,7 @@ import yaml
 from django.core.files.base import ContentFile
 
 from carboncert.catalog.models import KnowledgePoint
+from carboncert.pdf import PdfUnavailable, render_pdf
 
 from .models import Lesson, Progress
 
@@ -38,6 +39,16 @@ def load_lessons(author) -> list[Lesson]:
             lesson.class_hours = Decimal("0.1")
             lesson.content_type = "video/webm"
             lesson.file.save("demo_lesson.webm", ContentFile(VIDEO.read_bytes()), save=False)
+        if lesson.kind == Lesson.Kind.DOCUMENT:
+            try:  # the PDF is made from the YAML's HTML (it needs the Chinese font)
+                pdf = render_pdf(
+                    "learning/pdf/demo_document.html", {"title": lesson.title, "body": lesson.body}
+                )
+            except PdfUnavailable:
+                continue
+            lesson.body = ""
+            lesson.content_type = "application/pdf"
+            lesson.file.save("demo_document.pdf", ContentFile(pdf), save=False)
         lesson.save()
         lesson.knowledge_points.set([points[name] for name in raw["points"]])
         lessons.append(lesson)

@@ -5,7 +5,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from carboncert.catalog.models import KnowledgePoint
@@ -78,7 +77,6 @@ def lesson_page(request, code, pk):
 
 
 @login_required
-@xframe_options_sameorigin  # the lesson page shows a document in a frame of its own
 def lesson_file(request, pk):
     lesson = _lesson_or_404(request, pk)
     if not lesson.file:

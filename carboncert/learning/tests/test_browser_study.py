@@ -579,7 +579,8 @@ def played(request, browser, _played):
 
 def test_a_minute_of_video_counts_a_minute(played):
     with played.scenario(MINUTE) as f:
-        assert f.credited == pytest.approx(60, abs=5)
+        # A minute (more when the shared timeline wakes it late) counts what was played.
+        assert f.real >= 59.5 and f.credited == pytest.approx(f.real, abs=2)
         assert f.credited == pytest.approx(f.played, abs=1)
         assert f.credited <= f.real + 0.5
         assert f.position == pytest.approx(f.played, abs=0.5)
@@ -611,10 +612,10 @@ def test_two_tabs_playing_at_once_count_once(played):
     with played.scenario(TWO_TABS) as f:
         # Both played their thirty seconds, at 0–30 and 60–90 of the video.
         assert f.first_at > 28 and f.second_at > 88
-        assert f.credited == pytest.approx(30, abs=5)
+        assert f.credited == pytest.approx(f.real, abs=3)  # once: not twice the real time
         assert f.credited <= f.real + 1  # the pause lands a moment late; latency skews
         # Two lessons at once: one clock for the person, whichever lesson it is.
-        assert f.lessons_gained == pytest.approx(15, abs=5)
+        assert f.lessons_gained == pytest.approx(f.lessons_real, abs=3)
         assert f.lessons_gained <= f.lessons_real + 1
 
 
@@ -624,7 +625,7 @@ def test_sixteen_times_is_held_to_the_sittings_speed(played):
         assert f.rate == 2
         assert f.credited <= 2 * f.real + 0.5
         assert f.credited > 1.5 * f.real
-        assert f.credited == pytest.approx(2 * 20, abs=5)
+        assert f.real >= 20 and f.credited == pytest.approx(2 * f.real, abs=3)
 
 
 def test_a_background_tab_counts_nothing(played):
@@ -633,12 +634,12 @@ def test_a_background_tab_counts_nothing(played):
         assert f.paused
         assert f.state == "已暂停：切换回本页面后继续播放"
         assert f.before == pytest.approx(f.played, abs=1)
-        assert f.before == pytest.approx(8, abs=2)
+        assert f.before >= 7  # its 8 s, or more when the shared timeline wakes it late
         # Played in the background all the same (a media key): nothing counts.
         assert f.played_hidden > 10
         assert f.after_hidden == pytest.approx(f.before)
         # Back on the page, playing counts again.
-        assert f.back == pytest.approx(5, abs=1.5)
+        assert f.back_real >= 5 and f.back == pytest.approx(f.back_real, abs=1.5)
 
 
 # --- reading --------------------------------------------------------------------------

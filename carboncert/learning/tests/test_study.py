@@ -95,11 +95,16 @@ def test_video_file_streams_ranges(client, studying):
     assert client.get(url, HTTP_RANGE=f"bytes={len(whole)}-").status_code == 416
 
 
-def test_a_document_may_be_framed_by_the_lesson_page_only(client, studying):
+def test_a_document_is_drawn_in_the_page_never_framed(client, studying):
     client.force_login(studying["user"])
     response = client.get(reverse("learning:lesson_file", args=[studying["document"].pk]))
-    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert response["X-Frame-Options"] == "DENY"  # pdf.js reads it; no frame shows it
     assert response["Content-Type"] == "application/pdf"
+    page = client.get(
+        reverse("learning:lesson", args=["CE-1", studying["document"].pk])
+    ).content.decode()
+    assert 'class="pdf-view"' in page and "<iframe" not in page
+    assert "vendor/pdfjs-6.5.438/cmaps/" in page and "learning/pdfview" in page
 
 
 def beat(s, lesson, seconds_later, **report):

@@ -13,6 +13,7 @@ from carboncert.catalog.models import Subject
 from carboncert.grading import access
 from carboncert.grading.models import Marking, Result
 from carboncert.ops import demo
+from carboncert.pdf import has_chinese_font
 from carboncert.registration.models import Application
 from carboncert.sittings.models import Sitting
 
@@ -72,6 +73,9 @@ def test_demo_is_idempotent_and_its_accounts_log_in(client, time_machine, media)
     li = Person.objects.get(id_number="310104199203181003")
     course = learning.course(Subject.objects.get(code="CE-1"), li)
     assert len(course.lessons) >= 7 and 0 < course.earned_hours < course.required_hours
+    kinds = {entry.lesson.kind for entry in course.lessons}
+    if has_chinese_font():  # the demo's PDF lesson is made with it
+        assert kinds == {"video", "reading", "document"}
     assert Question.objects.filter(practice=True).count() == len(load_ce1()) // 3
     assert papers.readiness(Subject.objects.get(code="CE-1"), practice=True) == []
 

@@ -171,11 +171,6 @@ function studyPage() {
   for (const kind of ['scroll', 'pointermove', 'pointerdown', 'keydown', 'wheel', 'touchstart']) {
     window.addEventListener(kind, wake, { passive: true, capture: true });
   }
-  // A PDF viewer swallows the mouse: a click into its frame is using the page too. Only the
-  // click counts, not the focus that stays after it — a PDF left open idles out like a page.
-  window.addEventListener('blur', () => {
-    if (document.activeElement?.tagName === 'IFRAME') wake();
-  });
   document.getElementById('idle-ok').addEventListener('click', () => {
     wake();
     idle.close();
