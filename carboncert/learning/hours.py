@@ -128,6 +128,12 @@ def lesson_fraction(
     return min(1.0, active_seconds / needed) if needed > 0 else 0.0
 
 
+def earned_hours(lessons: Iterable[tuple[float, float]]) -> float:
+    """Class hours earned over (fraction done, class hours) of each lesson, to 0.01: the
+    one sum the course page, the exam's check and the institution's table all show."""
+    return round(sum(fraction * float(class_hours) for fraction, class_hours in lessons), 2)
+
+
 def minutes_missing(earned_hours: float, required_hours: float, minutes_per_hour: int) -> int:
     """Whole minutes still to study, rounded up: 35.5 of 36 hours of 45 minutes is 23."""
     short = max(0.0, required_hours - earned_hours) * minutes_per_hour

@@ -253,19 +253,17 @@ def progress_table(applications) -> list[Row]:
     for application in applications:
         course_lessons = lessons[application.subject_id]
         mine = studied.get(application.person_id, {})
-        earned = 0.0
-        last = None
-        for lesson_id, class_hours in course_lessons.items():
-            if lesson_id in mine:
-                fraction, updated_at = mine[lesson_id]
-                earned += fraction * class_hours
-                last = updated_at if last is None else max(last, updated_at)
+        done = {lesson: mine[lesson] for lesson in course_lessons if lesson in mine}
+        earned = hours.earned_hours(
+            (fraction, course_lessons[lesson]) for lesson, (fraction, _) in done.items()
+        )
+        last = max((updated_at for _, updated_at in done.values()), default=None)
         attempts = mocks.get(application.pk, [])
         scores = [score for _, score in attempts if score is not None]
         rows.append(
             Row(
                 application=application,
-                earned_hours=round(earned, 2),
+                earned_hours=earned,
                 required_hours=application.subject.level.min_class_hours,
                 last_studied=last,
                 mocks=len(attempts),

@@ -148,7 +148,7 @@ class Course:
 
     @property
     def earned_hours(self) -> float:
-        return round(sum(m.earned_hours for m in self.modules), 2)
+        return hours.earned_hours((r.fraction, r.lesson.class_hours) for r in self.lessons)
 
     @property
     def fraction(self) -> float:

@@ -1,5 +1,7 @@
 """The class-hour rules, without the database."""
 
+from decimal import Decimal
+
 import pytest
 
 from carboncert.learning import hours
@@ -86,3 +88,9 @@ def test_minutes_missing_round_up():
     assert hours.minutes_missing(35.5, 36, 60) == 30
     assert hours.minutes_missing(36.2, 36, 45) == 0
     assert hours.minutes_missing(35.0, 36, 45) == 45
+
+
+def test_earned_hours_add_each_lessons_share_of_its_hours():
+    assert hours.earned_hours([(0.5, 1.0), (1.0, Decimal("0.5")), (0.0, 2)]) == 1.0
+    assert hours.earned_hours([(1 / 3, 1.0)]) == 0.33  # to the hundredth
+    assert hours.earned_hours([]) == 0.0
