@@ -70,3 +70,9 @@ def test_in_english_the_journey_and_course_speak_english(client, studying, setti
     assert "我的学习" not in page and "下一步" not in page and "还差" not in page
     course = client.get(reverse("learning:course", args=["CE-1"])).content.decode()
     assert "minutes" in course and "还差" not in course and "标准课时" not in course
+    # The lesson page's script speaks the page's language too.
+    lesson = client.get(
+        reverse("learning:lesson", args=["CE-1", studying["video"].pk])
+    ).content.decode()
+    assert 'data-say-paused="Paused: switch back to this page to continue"' in lesson
+    assert 'data-say-rate="Up to 2× speed"' in lesson

@@ -12,6 +12,8 @@ const IDLE_MS = (Number(root.dataset.idle) || 120) * 1000;
 const REPORT_MS = 10000;
 const csrf = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)?.[1] || '';
 const state = document.getElementById('study-state');
+// What the page says, in the page's language (lesson.html writes it: data-say-…).
+const SAY = root.dataset;
 const bar = root.querySelector('.progress');
 
 let lastReport = performance.now();
@@ -22,7 +24,7 @@ function showProgress(reply) {
   bar.setAttribute('aria-valuenow', percent);
   bar.querySelector('span').style.width = `${percent}%`;
   bar.querySelector('b').textContent = `${percent}%`;
-  if (percent >= 100) state.textContent = '本课已学完';
+  if (percent >= 100) state.textContent = SAY.sayDone;
 }
 
 // `visible`: whether what the report covers was studied on a visible page; by default,
@@ -30,7 +32,7 @@ function showProgress(reply) {
 // out) or null (not delivered: the network or the server failed). What was not delivered
 // is not lost: the caller sends it again with the next report, which then also covers
 // this one's time (the server credits a report up to a minute of it).
-const OFFLINE = '网络异常，学习记录将在恢复后补传';
+const OFFLINE = SAY.sayOffline;
 async function send(body, { keepalive = false, visible = document.visibilityState === 'visible' } = {}) {
   const now = performance.now();
   const since = lastReport;
@@ -45,7 +47,7 @@ async function send(body, { keepalive = false, visible = document.visibilityStat
       keepalive,
     });
     if (res.status === 401 || res.status === 403) {
-      state.textContent = (await res.json().catch(() => ({}))).message || '学习记录未能保存，请重新登录。';
+      state.textContent = (await res.json().catch(() => ({}))).message || SAY.sayLogin;
       return false;
     }
     if (!res.ok) throw new Error(String(res.status));
@@ -120,7 +122,7 @@ function studyVideo(video) {
   video.addEventListener('ratechange', () => {
     if (video.playbackRate > MAX_RATE) {
       video.playbackRate = MAX_RATE;
-      state.textContent = `最高 ${MAX_RATE} 倍速`;
+      state.textContent = SAY.sayRate;
     }
   });
   video.addEventListener('loadedmetadata', () => {
@@ -128,7 +130,7 @@ function studyVideo(video) {
     if (resume > 1 && resume < video.duration - 2) video.currentTime = resume;
   }, { once: true });
   video.addEventListener('error', () => {
-    state.textContent = '视频加载失败，请刷新页面重试。';
+    state.textContent = SAY.sayVideoFailed;
   });
 
   // A background tab does not study: the video waits until the candidate comes back. What
@@ -137,7 +139,7 @@ function studyVideo(video) {
     if (document.visibilityState === 'hidden' && !video.paused) {
       video.pause();
       report({ keepalive: true, visible: true });
-      state.textContent = '已暂停：切换回本页面后继续播放';
+      state.textContent = SAY.sayPaused;
     }
   });
   window.addEventListener('pagehide', () => report({ keepalive: true }));
