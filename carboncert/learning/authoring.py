@@ -98,16 +98,17 @@ IMAGE_LONG_SIDE = 2000  # pixels: plenty for a page, and light on a phone
 IMAGE_MAX_PIXELS = 40_000_000  # what is decoded at all (a "bomb" is refused unopened)
 
 
-def store_image(user, data: bytes) -> LessonImage:
-    """A picture for a lesson body, or Refused. It is decoded and stored anew — PNG, JPEG
-    or WebP as it came (a GIF as a PNG of its first frame), at most IMAGE_LONG_SIDE pixels
-    a side — so that nothing but its pixels is kept: no metadata (a phone's GPS), no
-    script hidden in a polyglot file."""
-    limit = settings.LESSON_IMAGE_MAX_MB * 1024 * 1024
-    if not data:
+def store_image(user, upload) -> LessonImage:
+    """A picture for a lesson body (an uploaded file), or Refused. Its size is checked
+    before it is read. It is decoded and stored anew — PNG, JPEG or WebP as it came (a GIF
+    as a PNG of its first frame), at most IMAGE_LONG_SIDE pixels a side — so that nothing
+    but its pixels is kept: no metadata (a phone's GPS), no script hidden in a polyglot
+    file."""
+    if upload is None or not upload.size:
         raise Refused("image_missing", "没有收到图片文件。")
-    if len(data) > limit:
+    if upload.size > settings.LESSON_IMAGE_MAX_MB * 1024 * 1024:
         raise Refused("image_size", f"图片超过 {settings.LESSON_IMAGE_MAX_MB} MB，请压缩后再上传。")
+    data = upload.read()
     try:
         with Image.open(io.BytesIO(data), formats=list(IMAGE_FORMATS)) as image:
             if image.width * image.height > IMAGE_MAX_PIXELS:

@@ -20,10 +20,11 @@ Interval = tuple[float, float]
 # wakes up reporting "I played for an hour" gets one minute.
 MAX_REPORT_SECONDS = 60.0
 
-# A video played but for this many seconds (at most 1 % of it) is played in full. Two reports that reach the
-# server together (a slow network, a busy server) share the real time between their
-# arrivals, so the second may lose a fraction of a second of its stretch: without this, a
-# video watched to the end could stay at 99.8 % and its class hours a minute short.
+# A video played but for this many seconds (at most 1 % of it) is played in full. Two
+# reports that reach the server together (a slow network, a busy server) share the real
+# time between their arrivals, so the second may lose a fraction of a second of its
+# stretch: without this, a video watched to the end could stay at 99.8 % and its class
+# hours a minute short.
 WATCHED_WITHIN = 1.0
 
 # Positions in a video are kept to the hundredth of a second.

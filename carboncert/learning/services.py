@@ -106,8 +106,11 @@ def lesson_to_study(person, lesson_id: int) -> tuple[Lesson, float]:
 class LessonRow:
     lesson: Lesson
     fraction: float
-    earned_hours: float  # class hours credited so far
     position: float
+
+    @property
+    def earned_hours(self) -> float:  # class hours credited so far
+        return self.fraction * float(self.lesson.class_hours)
 
 
 @dataclass
@@ -196,14 +199,8 @@ def course(subject: Subject, person: Person | None = None) -> Course:
         placed.append((point_first[first], lesson.order, lesson.pk, module_of_point[first], lesson))
     for _place, _order, _pk, module_id, lesson in sorted(placed, key=lambda t: t[:3]):
         mine = progress.get(lesson.pk)
-        fraction = mine.fraction if mine else 0.0
         rows[module_id].lessons.append(
-            LessonRow(
-                lesson,
-                fraction,
-                fraction * float(lesson.class_hours),
-                mine.position if mine else 0.0,
-            )
+            LessonRow(lesson, mine.fraction if mine else 0.0, mine.position if mine else 0.0)
         )
     return Course(subject, [rows[m.pk] for m in modules], subject.level.min_class_hours)
 

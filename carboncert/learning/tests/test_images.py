@@ -4,6 +4,7 @@ import io
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -57,9 +58,9 @@ def test_an_uploaded_picture_is_stored_anew_and_its_address_returned(client, tea
 
 
 def test_a_big_picture_is_scaled_down_and_a_gif_becomes_a_png(teacher):
-    big = authoring.store_image(teacher, picture("PNG", size=(4000, 1000)))
+    big = authoring.store_image(teacher, ContentFile(picture("PNG", size=(4000, 1000))))
     assert (big.width, big.height) == (2000, 500)
-    gif = authoring.store_image(teacher, picture("GIF"))
+    gif = authoring.store_image(teacher, ContentFile(picture("GIF")))
     assert gif.content_type == "image/png" and gif.file.read()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -105,7 +106,7 @@ def test_only_teachers_and_administrators_upload(client, studying, media):
 
 
 def test_pictures_are_for_signed_in_users_at_their_exact_address(client, teacher):
-    image = authoring.store_image(teacher, picture())
+    image = authoring.store_image(teacher, ContentFile(picture()))
     client.logout()
     assert client.get(image.address).status_code == 302  # to the login
     client.force_login(teacher)
@@ -114,7 +115,7 @@ def test_pictures_are_for_signed_in_users_at_their_exact_address(client, teacher
 
 
 def test_a_body_keeps_its_own_pictures_and_drops_other_relative_addresses(teacher):
-    image = authoring.store_image(teacher, picture())
+    image = authoring.store_image(teacher, ContentFile(picture()))
     kept = authoring.clean_body(f'<p>图</p><img src="{image.address}" alt="示意图">')
     assert f'src="{image.address}"' in kept and 'alt="示意图"' in kept
     for address in (
@@ -131,4 +132,4 @@ def test_a_picture_of_too_many_pixels_is_refused_before_it_is_decoded(teacher):
     out = io.BytesIO()
     Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 megapixels in a few kilobytes
     with pytest.raises(authoring.Refused, match="4000 万像素"):
-        authoring.store_image(teacher, out.getvalue())
+        authoring.store_image(teacher, ContentFile(out.getvalue()))
